@@ -20,8 +20,10 @@ static const struct {
     const char *alias;
     Command command;
 } commands[] = {
-    { "background", "bg", CMD_BACKGROUND }, { "foreground", "fg", CMD_FOREGROUND },
-    { "debug", "dbg", CMD_DEBUG },          { "status", NULL, CMD_STATUS },
+    { "background", "bg", CMD_BACKGROUND },
+    { "foreground", "fg", CMD_FOREGROUND },
+    { "debug", "dbg", CMD_DEBUG },
+    { "status", NULL, CMD_STATUS },
     { "stop", NULL, CMD_STOP },
 };
 

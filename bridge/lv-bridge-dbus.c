@@ -46,11 +46,10 @@ on_reply(GObject *source, GAsyncResult *result, gpointer user_data)
     const GVariantType *expected = g_task_get_task_data(task);
     if (!g_variant_is_of_type(reply, expected)) {
         /* Possible when talking to another backend than ours. */
-        g_task_return_new_error(task, LV_ERROR, LV_ERROR_BRIDGE,
-                                "the backend answered %s where %.*s was expected",
-                                g_variant_get_type_string(reply),
-                                (int)g_variant_type_get_string_length(expected),
-                                g_variant_type_peek_string(expected));
+        g_task_return_new_error(
+                task, LV_ERROR, LV_ERROR_BRIDGE, "the backend answered %s where %.*s was expected",
+                g_variant_get_type_string(reply), (int)g_variant_type_get_string_length(expected),
+                g_variant_type_peek_string(expected));
         g_variant_unref(reply);
         return;
     }
@@ -58,8 +57,8 @@ on_reply(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-bridge_dbus_call(LvBridge *bridge, const char *method, const char *interface_name,
-                 GVariant *params, const GVariantType *reply_type, GTask *task)
+bridge_dbus_call(LvBridge *bridge, const char *method, const char *interface_name, GVariant *params,
+                 const GVariantType *reply_type, GTask *task)
 {
     LvBridgeDBus *self = lv_bridge_get_impl(bridge);
     GDBusProxy *proxy =
@@ -71,8 +70,7 @@ bridge_dbus_call(LvBridge *bridge, const char *method, const char *interface_nam
 
 static void
 on_signal(GDBusConnection *connection, const char *sender, const char *object_path,
-          const char *interface_name, const char *signal_name, GVariant *params,
-          gpointer user_data)
+          const char *interface_name, const char *signal_name, GVariant *params, gpointer user_data)
 {
     LvBridgeDBus *self = user_data;
 
@@ -98,8 +96,8 @@ static const LvBridgeTransport dbus_transport = {
 
 /* Neither properties nor proxy-level signals are used; starting the backend is
  * left to the first call, so that creating the bridge stays cheap. */
-#define PROXY_FLAGS                                                                            \
-    (G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |     \
+#define PROXY_FLAGS                                                                                \
+    (G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |       \
      G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START_AT_CONSTRUCTION)
 
 static void
@@ -135,8 +133,8 @@ on_core_proxy(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     }
     lv_dbus_plugin_proxy_new(self->connection, PROXY_FLAGS, LV_BRIDGE_BUS_NAME,
-                             LV_BRIDGE_OBJECT_PATH, g_task_get_cancellable(task),
-                             on_plugin_proxy, task);
+                             LV_BRIDGE_OBJECT_PATH, g_task_get_cancellable(task), on_plugin_proxy,
+                             task);
 }
 
 static void

@@ -11,8 +11,7 @@ G_BEGIN_DECLS
 
 /* The method @name and the name of its interface (NULL if the interface file has
  * no such method) (transfer none). */
-GDBusMethodInfo *lv_bridge_interface_lookup_method(const char *name,
-                                                   const char **interface_name);
+GDBusMethodInfo *lv_bridge_interface_lookup_method(const char *name, const char **interface_name);
 
 /* The interface of signal @name, or NULL (transfer none). */
 const char *lv_bridge_interface_lookup_signal(const char *name);

@@ -7,8 +7,8 @@ G_BEGIN_DECLS
 
 typedef struct {
     /* Sends @method; completes @task with a GVariant* (the reply tuple) or an error. */
-    void (*call)(LvBridge *bridge, const char *method, const char *interface_name,
-                 GVariant *params, const GVariantType *reply_type, GTask *task);
+    void (*call)(LvBridge *bridge, const char *method, const char *interface_name, GVariant *params,
+                 const GVariantType *reply_type, GTask *task);
     /* Starts relaying signals to lv_bridge_deliver_signal() (called once). */
     void (*watch_signals)(LvBridge *bridge);
     void (*free)(gpointer impl);

@@ -108,11 +108,10 @@ lv_bridge_call(LvBridge *bridge, const char *method, GVariant *params, GCancella
     }
     g_autoptr(GVariantType) in_type = lv_bridge_interface_dup_in_type(info);
     if (!g_variant_is_of_type(args, in_type)) {
-        g_task_return_new_error(task, LV_ERROR, LV_ERROR_INVALID_ARGUMENT,
-                                "bridge method %s takes %.*s, not %s", method,
-                                (int)g_variant_type_get_string_length(in_type),
-                                g_variant_type_peek_string(in_type),
-                                g_variant_get_type_string(args));
+        g_task_return_new_error(
+                task, LV_ERROR, LV_ERROR_INVALID_ARGUMENT, "bridge method %s takes %.*s, not %s",
+                method, (int)g_variant_type_get_string_length(in_type),
+                g_variant_type_peek_string(in_type), g_variant_get_type_string(args));
         g_object_unref(task);
         return;
     }

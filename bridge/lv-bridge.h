@@ -32,8 +32,8 @@ typedef void (*LvBridgeSignalFunc)(LvBridge *bridge, const char *name, GVariant 
  * single-instance lock. Errors: LV_ERROR_BACKEND_NOT_FOUND when there is no session
  * bus, LV_ERROR_CONFIG for an unknown bridge name, the backend's errors when the
  * embedded one cannot start (transfer full). */
-void lv_bridge_new_async(LvConfig *config, GCancellable *cancellable,
-                         GAsyncReadyCallback callback, gpointer user_data);
+void lv_bridge_new_async(LvConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
+                         gpointer user_data);
 LvBridge *lv_bridge_new_finish(GAsyncResult *result, GError **error);
 
 void lv_bridge_free(LvBridge *bridge);
@@ -47,8 +47,7 @@ LvBridgeMode lv_bridge_get_mode(LvBridge *bridge);
  * LV_ERROR_INVALID_ARGUMENT; no backend and no activation with
  * LV_ERROR_BACKEND_NOT_FOUND. */
 void lv_bridge_call(LvBridge *bridge, const char *method, GVariant *params,
-                    GCancellable *cancellable, GAsyncReadyCallback callback,
-                    gpointer user_data);
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 /* The reply tuple of the out-signature (transfer full), or NULL and @error. */
 GVariant *lv_bridge_call_finish(LvBridge *bridge, GAsyncResult *result, GError **error);
 

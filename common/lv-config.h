@@ -68,17 +68,15 @@ gboolean lv_config_has(LvConfig *config, const char *section, const char *name);
  * names ~ is expanded. NULL without error when the option is unset and has no
  * default; NULL with LV_ERROR_CONFIG (file:line in the message) when interpolation
  * fails (transfer full). */
-char *lv_config_dup_string(LvConfig *config, const char *section, const char *name,
-                           GError **error);
+char *lv_config_dup_string(LvConfig *config, const char *section, const char *name, GError **error);
 
 /* Typed reads; a value of the wrong type is LV_ERROR_CONFIG naming file, line,
  * section and option. Unset options give @fallback / NULL without error. */
 gboolean lv_config_get_bool(LvConfig *config, const char *section, const char *name,
                             gboolean fallback, GError **error);
-gint64 lv_config_get_int(LvConfig *config, const char *section, const char *name,
-                         gint64 fallback, GError **error);
-char **lv_config_dup_list(LvConfig *config, const char *section, const char *name,
-                          GError **error);
+gint64 lv_config_get_int(LvConfig *config, const char *section, const char *name, gint64 fallback,
+                         GError **error);
+char **lv_config_dup_list(LvConfig *config, const char *section, const char *name, GError **error);
 /* For _dict (an object) and _json (anything) options (transfer full). */
 JsonNode *lv_config_dup_json(LvConfig *config, const char *section, const char *name,
                              GError **error);

@@ -15,34 +15,34 @@ G_BEGIN_DECLS
 
 /* Keep in the order of the table in lv-error.c. */
 typedef enum {
-    LV_ERROR_INTERNAL,           /* InternalError */
-    LV_ERROR_PROFILE_UNKNOWN,    /* ProfileUnknownError */
-    LV_ERROR_PROFILE_NOT_SET,    /* ProfileNotSetError */
-    LV_ERROR_PROFILE_CONNECTED,  /* ProfileConnected */
+    LV_ERROR_INTERNAL,              /* InternalError */
+    LV_ERROR_PROFILE_UNKNOWN,       /* ProfileUnknownError */
+    LV_ERROR_PROFILE_NOT_SET,       /* ProfileNotSetError */
+    LV_ERROR_PROFILE_CONNECTED,     /* ProfileConnected */
     LV_ERROR_PROFILE_NOT_CONNECTED, /* ProfileNotConnected */
-    LV_ERROR_PROFILE_KEY_UNKNOWN, /* ProfileKeyUnknown */
-    LV_ERROR_UNKNOWN_ENTITY,     /* UnknownEntityError */
-    LV_ERROR_UNKNOWN_GROUP,      /* UnknownGroupError */
-    LV_ERROR_MISSING_PLUGIN,     /* MissingPlugin */
-    LV_ERROR_NOT_FOUND,          /* NotFound */
-    LV_ERROR_CONFIG,             /* ConfigError */
-    LV_ERROR_DATA,               /* DataError */
-    LV_ERROR_EXTERNAL_REQUEST,   /* ExternalRequestError */
-    LV_ERROR_CONFLICT,           /* ConflictError */
-    LV_ERROR_TIMEOUT,            /* TimeOutError */
-    LV_ERROR_CANCELLED,          /* CancelError */
-    LV_ERROR_FEATURE_NOT_FOUND,  /* FeatureNotFound */
-    LV_ERROR_DATABASE,           /* DatabaseError */
-    LV_ERROR_PASSWORD,           /* PasswordError */
-    LV_ERROR_PERMISSION,         /* PermissionError */
-    LV_ERROR_PARSING,            /* ParsingError */
-    LV_ERROR_ENCRYPTION,         /* EncryptionError */
-    LV_ERROR_NOT_READY,          /* NotReady */
-    LV_ERROR_NETWORK,            /* NetworkError */
-    LV_ERROR_INVALID_CERTIFICATE, /* InvalidCertificate */
-    LV_ERROR_BRIDGE,             /* not a Libervia class: the bridge itself failed */
-    LV_ERROR_BACKEND_NOT_FOUND,  /* not a Libervia class: no backend, no activation */
-    LV_ERROR_INVALID_ARGUMENT,   /* not a Libervia class: bad call or CLI argument */
+    LV_ERROR_PROFILE_KEY_UNKNOWN,   /* ProfileKeyUnknown */
+    LV_ERROR_UNKNOWN_ENTITY,        /* UnknownEntityError */
+    LV_ERROR_UNKNOWN_GROUP,         /* UnknownGroupError */
+    LV_ERROR_MISSING_PLUGIN,        /* MissingPlugin */
+    LV_ERROR_NOT_FOUND,             /* NotFound */
+    LV_ERROR_CONFIG,                /* ConfigError */
+    LV_ERROR_DATA,                  /* DataError */
+    LV_ERROR_EXTERNAL_REQUEST,      /* ExternalRequestError */
+    LV_ERROR_CONFLICT,              /* ConflictError */
+    LV_ERROR_TIMEOUT,               /* TimeOutError */
+    LV_ERROR_CANCELLED,             /* CancelError */
+    LV_ERROR_FEATURE_NOT_FOUND,     /* FeatureNotFound */
+    LV_ERROR_DATABASE,              /* DatabaseError */
+    LV_ERROR_PASSWORD,              /* PasswordError */
+    LV_ERROR_PERMISSION,            /* PermissionError */
+    LV_ERROR_PARSING,               /* ParsingError */
+    LV_ERROR_ENCRYPTION,            /* EncryptionError */
+    LV_ERROR_NOT_READY,             /* NotReady */
+    LV_ERROR_NETWORK,               /* NetworkError */
+    LV_ERROR_INVALID_CERTIFICATE,   /* InvalidCertificate */
+    LV_ERROR_BRIDGE,                /* not a Libervia class: the bridge itself failed */
+    LV_ERROR_BACKEND_NOT_FOUND,     /* not a Libervia class: no backend, no activation */
+    LV_ERROR_INVALID_ARGUMENT,      /* not a Libervia class: bad call or CLI argument */
 } LvErrorCode;
 
 /* Prefix of every D-Bus error name we send: the Python module of Libervia's classes. */

@@ -14,8 +14,8 @@ struct _LvBackend {
     LvConfig *config;
     char *local_dir;
     gboolean ready;
-    GHashTable *methods;    /* name → LvMethodFunc */
-    GHashTable *namespaces; /* short name → namespace */
+    GHashTable *methods;      /* name → LvMethodFunc */
+    GHashTable *namespaces;   /* short name → namespace */
     GPtrArray *ready_waiters; /* LvInvocation* of getReady calls made too early */
     GArray *sinks;            /* LvSignalSink */
     guint next_sink_id;
@@ -173,8 +173,7 @@ lv_backend_remove_signal_sink(LvBackend *backend, guint id)
 }
 
 void
-lv_backend_register_namespace(LvBackend *backend, const char *short_name,
-                              const char *namespace_uri)
+lv_backend_register_namespace(LvBackend *backend, const char *short_name, const char *namespace_uri)
 {
     g_hash_table_replace(backend->namespaces, g_strdup(short_name), g_strdup(namespace_uri));
 }

@@ -24,8 +24,7 @@ static gboolean
 option_is_secret(const char *name)
 {
     g_autofree char *lower = g_ascii_strdown(name, -1);
-    static const char *const markers[] = { "password", "passwd", "secret", "passphrase",
-                                           "token" };
+    static const char *const markers[] = { "password", "passwd", "secret", "passphrase", "token" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(markers); i++) {
         if (strstr(lower, markers[i]) != NULL)
@@ -88,12 +87,9 @@ method_namespaces_get(LvBackend *backend, LvInvocation *invocation)
 }
 
 static const LvMethod core_methods[] = {
-    { "getReady", method_get_ready },
-    { "getVersion", method_get_version },
-    { "getConfig", method_get_config },
-    { "profilesListGet", method_profiles_list_get },
-    { "namespacesGet", method_namespaces_get },
-    { NULL, NULL },
+    { "getReady", method_get_ready },           { "getVersion", method_get_version },
+    { "getConfig", method_get_config },         { "profilesListGet", method_profiles_list_get },
+    { "namespacesGet", method_namespaces_get }, { NULL, NULL },
 };
 
 const LvMethod *

@@ -1,12 +1,11 @@
 /* lv-daemon-control: `libervia-backend status` and `stop`, from the pid file lock. */
-#include "lv-daemon.h"
-
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include <glib/gstdio.h>
 
+#include "lv-daemon.h"
 #include "lv-instance-lock.h"
 
 #define STOP_WARN_AFTER_US (5 * G_USEC_PER_SEC)

@@ -1,8 +1,6 @@
 /* lv-daemon: runs the backend process: detach, lock, serve on the bus, shut down. */
 #include "config.h"
 
-#include "lv-daemon.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +15,7 @@
 
 #include "lv-backend.h"
 #include "lv-bridge-names.h"
+#include "lv-daemon.h"
 #include "lv-dbus-server.h"
 #include "lv-error.h"
 #include "lv-instance-lock.h"
@@ -180,9 +179,9 @@ on_bus(GObject *source, GAsyncResult *result, gpointer user_data)
         service_fail(service, LV_EXIT_ERROR, error->message);
         return;
     }
-    service->owner_id = g_bus_own_name_on_connection(
-            service->connection, LV_BRIDGE_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
-            on_name_acquired, on_name_lost, service, NULL);
+    service->owner_id = g_bus_own_name_on_connection(service->connection, LV_BRIDGE_BUS_NAME,
+                                                     G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                                     on_name_acquired, on_name_lost, service, NULL);
 }
 
 static void
@@ -210,7 +209,7 @@ serve(LvConfig *config, const LvDaemonPaths *paths, int report_fd)
     g_autoptr(LvInstanceLock) lock = lv_instance_lock_acquire(paths->pid_file, &error);
     if (lock == NULL) {
         int code = g_error_matches(error, LV_ERROR, LV_ERROR_CONFLICT) ? LV_EXIT_ALREADY_RUNNING
-                                                                        : LV_EXIT_ERROR;
+                                                                       : LV_EXIT_ERROR;
         service_report(&service, code, error->message);
         return code;
     }

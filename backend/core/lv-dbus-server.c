@@ -13,7 +13,7 @@
 struct _LvDBusServer {
     LvBackend *backend;
     GDBusConnection *connection;
-    GPtrArray *skeletons; /* GDBusInterfaceSkeleton* */
+    GPtrArray *skeletons;    /* GDBusInterfaceSkeleton* */
     GHashTable *reply_types; /* method name → GVariantType* */
     guint sink_id;
 };
@@ -72,9 +72,9 @@ server_method_call(LvDBusServer *server, GVariant *params, GDBusMethodInvocation
 {
     /* GDBus has already checked the method exists in the interface file and that
      * @params match its in-signature. */
-    LvInvocation *call = lv_invocation_new(g_dbus_method_invocation_get_method_name(invocation),
-                                           params, reply_type_of(server, invocation),
-                                           reply_to_bus, invocation);
+    LvInvocation *call =
+            lv_invocation_new(g_dbus_method_invocation_get_method_name(invocation), params,
+                              reply_type_of(server, invocation), reply_to_bus, invocation);
     lv_backend_dispatch(server->backend, call);
 }
 
@@ -161,9 +161,8 @@ lv_dbus_server_new(LvBackend *backend, GDBusConnection *connection, GError **err
     server->backend = backend;
     server->connection = g_object_ref(connection);
     server->skeletons = g_ptr_array_new();
-    server->reply_types =
-            g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                  (GDestroyNotify)g_variant_type_free);
+    server->reply_types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify)g_variant_type_free);
 
     LvCoreServerSkeleton *core = g_object_new(lv_core_server_skeleton_get_type(), NULL);
     core->server = server;

@@ -16,8 +16,7 @@ typedef struct _LvDBusServer LvDBusServer;
 
 /* Exports @backend on @connection (transfer full). Owning the bus name is the
  * daemon's business. */
-LvDBusServer *lv_dbus_server_new(LvBackend *backend, GDBusConnection *connection,
-                                 GError **error);
+LvDBusServer *lv_dbus_server_new(LvBackend *backend, GDBusConnection *connection, GError **error);
 void lv_dbus_server_free(LvDBusServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvDBusServer, lv_dbus_server_free)
 

@@ -123,8 +123,7 @@ lv_instance_lock_query(const char *path, LvInstanceState *state, pid_t *pid, GEr
         return TRUE;
     }
     if (!parse_pid(buffer, pid)) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "cannot read pid file %s: no pid in it",
-                    path);
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "cannot read pid file %s: no pid in it", path);
         return FALSE;
     }
     *state = LV_INSTANCE_STALE;

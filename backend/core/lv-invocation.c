@@ -16,8 +16,8 @@ lv_invocation_new(const char *method, GVariant *params, const GVariantType *repl
     LvInvocation *invocation = g_new0(LvInvocation, 1);
 
     invocation->method = g_strdup(method);
-    invocation->params = params != NULL ? g_variant_ref_sink(params)
-                                        : g_variant_ref_sink(g_variant_new("()"));
+    invocation->params =
+            params != NULL ? g_variant_ref_sink(params) : g_variant_ref_sink(g_variant_new("()"));
     invocation->reply_type = reply_type;
     invocation->reply = reply;
     invocation->user_data = user_data;
@@ -47,19 +47,17 @@ lv_invocation_free(LvInvocation *invocation)
 void
 lv_invocation_return_value(LvInvocation *invocation, GVariant *value)
 {
-    g_autoptr(GVariant) result =
-            g_variant_ref_sink(value != NULL ? value : g_variant_new("()"));
+    g_autoptr(GVariant) result = g_variant_ref_sink(value != NULL ? value : g_variant_new("()"));
 
-    if (invocation->reply_type != NULL &&
-        !g_variant_is_of_type(result, invocation->reply_type)) {
+    if (invocation->reply_type != NULL && !g_variant_is_of_type(result, invocation->reply_type)) {
         /* A handler bug: answer with an error rather than a reply that breaks the
          * contract of the interface file. */
         g_warning("method %s answered %s instead of %.*s", invocation->method,
                   g_variant_get_type_string(result),
                   (int)g_variant_type_get_string_length(invocation->reply_type),
                   g_variant_type_peek_string(invocation->reply_type));
-        lv_invocation_return_new_error(invocation, LV_ERROR_INTERNAL,
-                                       "internal error in %s", invocation->method);
+        lv_invocation_return_new_error(invocation, LV_ERROR_INTERNAL, "internal error in %s",
+                                       invocation->method);
         return;
     }
     invocation->reply(g_steal_pointer(&result), NULL, invocation->user_data);
@@ -74,8 +72,7 @@ lv_invocation_return_error(LvInvocation *invocation, GError *error)
 }
 
 void
-lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code, const char *format,
-                               ...)
+lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code, const char *format, ...)
 {
     va_list args;
 

@@ -34,7 +34,7 @@ void lv_invocation_return_value(LvInvocation *invocation, GVariant *value);
 
 /* Answers with @error (transfer full) and frees @invocation. */
 void lv_invocation_return_error(LvInvocation *invocation, GError *error);
-void lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code,
-                                    const char *format, ...) G_GNUC_PRINTF(3, 4);
+void lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code, const char *format,
+                                    ...) G_GNUC_PRINTF(3, 4);
 
 G_END_DECLS

@@ -34,8 +34,8 @@ lv_test_home_new(const char *default_lines, const char *sections)
     g_setenv("XDG_DATA_HOME", data, TRUE);
     g_setenv("XDG_CONFIG_HOME", config, TRUE);
     g_setenv("LIBERVIA_CONFIG", home->config_path, TRUE);
-    g_autofree char *text = g_strdup_printf("[DEFAULT]\nlocal_dir = %s/local\n%s\n%s\n",
-                                            home->root, default_lines != NULL ? default_lines : "",
+    g_autofree char *text = g_strdup_printf("[DEFAULT]\nlocal_dir = %s/local\n%s\n%s\n", home->root,
+                                            default_lines != NULL ? default_lines : "",
                                             sections != NULL ? sections : "");
     g_file_set_contents(home->config_path, text, -1, &error);
     g_assert_no_error(error);

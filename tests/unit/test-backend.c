@@ -146,8 +146,8 @@ static void
 test_get_config(void)
 {
     g_autoptr(LvTestHome) home = NULL;
-    g_autoptr(LvBackend) backend = new_backend(
-            "email_password = hunter2\n", "[cli]\nbackground = dark\n", &home);
+    g_autoptr(LvBackend) backend =
+            new_backend("email_password = hunter2\n", "[cli]\nbackground = dark\n", &home);
     Answer answer = { 0 };
     const char *value = NULL;
     g_autofree char *local = g_build_filename(home->root, "local", NULL);

@@ -87,9 +87,9 @@ fixture_set_up_dbus(Fixture *fixture, gconstpointer data)
     g_assert_no_error(error);
     fixture->server = lv_dbus_server_new(fixture->backend, fixture->server_connection, &error);
     g_assert_no_error(error);
-    fixture->owner_id = g_bus_own_name_on_connection(
-            fixture->server_connection, LV_BRIDGE_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
-            on_name_acquired, NULL, fixture, NULL);
+    fixture->owner_id = g_bus_own_name_on_connection(fixture->server_connection, LV_BRIDGE_BUS_NAME,
+                                                     G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired,
+                                                     NULL, fixture, NULL);
     g_main_loop_run(fixture->loop);
 
     fixture->bridge = open_bridge(fixture, &error);
@@ -130,8 +130,8 @@ static void
 test_dbus_error_unpacked(Fixture *fixture, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) reply = bridge_call(
-            fixture, "getConfig", g_variant_new("(ss)", "", "email_password"), &error);
+    g_autoptr(GVariant) reply =
+            bridge_call(fixture, "getConfig", g_variant_new("(ss)", "", "email_password"), &error);
 
     g_assert_null(reply);
     g_assert_error(error, LV_ERROR, LV_ERROR_PERMISSION);
@@ -151,8 +151,8 @@ test_dbus_error_wire_form(Fixture *fixture, gconstpointer data)
     g_assert_no_error(error);
     g_dbus_connection_call(client, LV_BRIDGE_BUS_NAME, LV_BRIDGE_OBJECT_PATH,
                            LV_BRIDGE_CORE_INTERFACE, "getConfig",
-                           g_variant_new("(ss)", "", "smtp_passwd"), NULL,
-                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_async, fixture);
+                           g_variant_new("(ss)", "", "smtp_passwd"), NULL, G_DBUS_CALL_FLAGS_NONE,
+                           -1, NULL, on_async, fixture);
     g_autoptr(GAsyncResult) result = wait_result(fixture);
     g_autoptr(GVariant) reply = g_dbus_connection_call_finish(client, result, &error);
     g_assert_null(reply);

@@ -28,8 +28,9 @@ test_message_is_python_tuple(void)
 static void
 test_message_round_trip(void)
 {
-    const char *samples[] = { "", "plain", "quote ' and \" both", "back\\slash", "tab\tnl\n",
-                              "ctrl \x1b[31m", "ünïcödé ✓" };
+    const char *samples[] = {
+        "", "plain", "quote ' and \" both", "back\\slash", "tab\tnl\n", "ctrl \x1b[31m", "ünïcödé ✓"
+    };
 
     for (gsize i = 0; i < G_N_ELEMENTS(samples); i++) {
         g_autoptr(GError) error = g_error_new_literal(LV_ERROR, LV_ERROR_DATA, samples[i]);
@@ -62,8 +63,10 @@ test_parse_python_forms(void)
 static void
 test_parse_rejects_garbage(void)
 {
-    const char *bad[] = { "", "(", "plain text", "('a')", "('a', 'b'", "('a', 'b') x",
-                          "('a\\", "('a', b)", "('\\x4', '')", "('\\ud800', '')" };
+    const char *bad[] = {
+        "",      "(",        "plain text",   "('a')",          "('a', 'b'", "('a', 'b') x",
+        "('a\\", "('a', b)", "('\\x4', '')", "('\\ud800', '')"
+    };
 
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         char *message = NULL;
@@ -81,11 +84,16 @@ test_exit_codes(void)
         LvErrorCode code;
         int exit_code;
     } cases[] = {
-        { LV_ERROR_PROFILE_UNKNOWN, 16 }, { LV_ERROR_NOT_FOUND, 16 },
-        { LV_ERROR_DATA, 17 },            { LV_ERROR_FEATURE_NOT_FOUND, 18 },
-        { LV_ERROR_CONFLICT, 19 },        { LV_ERROR_CANCELLED, 20 },
-        { LV_ERROR_INTERNAL, 111 },       { LV_ERROR_BACKEND_NOT_FOUND, 5 },
-        { LV_ERROR_INVALID_ARGUMENT, 2 }, { LV_ERROR_BRIDGE, 3 },
+        { LV_ERROR_PROFILE_UNKNOWN, 16 },
+        { LV_ERROR_NOT_FOUND, 16 },
+        { LV_ERROR_DATA, 17 },
+        { LV_ERROR_FEATURE_NOT_FOUND, 18 },
+        { LV_ERROR_CONFLICT, 19 },
+        { LV_ERROR_CANCELLED, 20 },
+        { LV_ERROR_INTERNAL, 111 },
+        { LV_ERROR_BACKEND_NOT_FOUND, 5 },
+        { LV_ERROR_INVALID_ARGUMENT, 2 },
+        { LV_ERROR_BRIDGE, 3 },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
