@@ -213,8 +213,12 @@ serve(LvConfig *config, const LvDaemonPaths *paths, int report_fd)
         service_report(&service, code, error->message);
         return code;
     }
-    if (!lv_log_init(paths->level, paths->log_file, paths->colors, &error) ||
-        (service.backend = lv_backend_new(config, &error)) == NULL ||
+    if (!lv_log_init(paths->level, paths->log_file, paths->colors, &error)) {
+        service_report(&service, LV_EXIT_ERROR, error->message);
+        return LV_EXIT_ERROR;
+    }
+    g_info("libervia-backend %s starting (pid %d)", PACKAGE_VERSION, (int)getpid());
+    if ((service.backend = lv_backend_new(config, &error)) == NULL ||
         !lv_backend_start(service.backend, &error)) {
         service_report(&service, LV_EXIT_ERROR, error->message);
         service_shutdown(&service);
@@ -226,7 +230,6 @@ serve(LvConfig *config, const LvDaemonPaths *paths, int report_fd)
         g_unix_signal_add(SIGINT, on_quit_signal, &service),
         g_unix_signal_add(SIGHUP, on_quit_signal, &service),
     };
-    g_info("libervia-backend %s starting (pid %d)", PACKAGE_VERSION, (int)getpid());
     g_bus_get(G_BUS_TYPE_SESSION, NULL, on_bus, &service);
     g_main_loop_run(service.loop);
 
@@ -286,7 +289,7 @@ run_background(LvConfig *config, const LvDaemonPaths *paths)
 {
     int fds[2];
 
-    if (!g_unix_open_pipe(fds, O_CLOEXEC, NULL)) {
+    if (pipe2(fds, O_CLOEXEC) < 0) {
         g_printerr("libervia-backend: cannot create a pipe: %s\n", g_strerror(errno));
         return LV_EXIT_ERROR;
     }
