@@ -52,12 +52,10 @@ static const char usage_text[] =
         "or set-up error, 2 bad argument, 3 another backend is already running.\n";
 
 static int
-bad_argument(const char *format, const char *argument)
+bad_argument(const char *what, const char *argument)
 {
     fprintf(stderr, "usage: libervia-backend [-h] [--version] [COMMAND]\n");
-    fprintf(stderr, "libervia-backend: error: ");
-    fprintf(stderr, format, argument);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "libervia-backend: error: %s %s (try --help)\n", what, argument);
     return LV_EXIT_BAD_ARG;
 }
 
@@ -79,9 +77,9 @@ parse_arguments(int argc, char **argv, Command *command)
             return LV_EXIT_OK;
         }
         if (arg[0] == '-')
-            return bad_argument("unknown option %s", arg);
+            return bad_argument("unknown option", arg);
         if (have_command)
-            return bad_argument("unexpected argument %s", arg);
+            return bad_argument("unexpected argument", arg);
         gboolean found = FALSE;
         for (gsize c = 0; c < G_N_ELEMENTS(commands) && !found; c++) {
             if (g_str_equal(arg, commands[c].name) || g_strcmp0(arg, commands[c].alias) == 0) {
@@ -90,7 +88,7 @@ parse_arguments(int argc, char **argv, Command *command)
             }
         }
         if (!found)
-            return bad_argument("unknown command %s (try --help)", arg);
+            return bad_argument("unknown command", arg);
         have_command = TRUE;
     }
     return -1;

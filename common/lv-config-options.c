@@ -1,0 +1,32 @@
+/* lv-config-options: every option the code reads, with its type, default,
+ * environment override and one line of documentation. libervia.conf.sample is
+ * written from this table and a test keeps the two in agreement. */
+#include "config.h"
+
+#include "lv-config.h"
+
+static const LvConfigOption options[] = {
+    { "DEFAULT", "bridge", LV_CONFIG_TYPE_STRING, "dbus", "LIBERVIA_BRIDGE",
+      "How frontends reach the backend: dbus (a separate daemon) or embedded (in-process)." },
+    { "DEFAULT", "local_dir", LV_CONFIG_TYPE_PATH, NULL, "LIBERVIA_LOCAL_DIR",
+      "Where libervia.db and other local data live (default $XDG_DATA_HOME/libervia)." },
+    { "DEFAULT", "media_dir", LV_CONFIG_TYPE_PATH, LV_MEDIA_DIR, "LIBERVIA_MEDIA_DIR",
+      "Icons and sounds shipped with the suite." },
+    { "DEFAULT", "downloads_dir", LV_CONFIG_TYPE_PATH, "~/Downloads/libervia",
+      "LIBERVIA_DOWNLOADS_DIR", "Where received files are saved." },
+    { "DEFAULT", "pid_dir", LV_CONFIG_TYPE_PATH, "%(local_dir)s", "LIBERVIA_PID_DIR",
+      "Where the backend keeps its pid file libervia.pid." },
+    { "DEFAULT", "log_dir", LV_CONFIG_TYPE_PATH, "%(local_dir)s", "LIBERVIA_LOG_DIR",
+      "Where the backend writes libervia.log when it runs in the background." },
+    { "DEFAULT", "log_level", LV_CONFIG_TYPE_STRING, "info", "LIBERVIA_LOG_LEVEL",
+      "Least important log records kept: debug, info, warning or error." },
+    { "DEFAULT", "log_colors", LV_CONFIG_TYPE_STRING, "true", "LIBERVIA_LOG_COLORS",
+      "Colours in terminal logs: true (when on a terminal), force or false." },
+    { NULL },
+};
+
+const LvConfigOption *
+lv_config_options(void)
+{
+    return options;
+}
