@@ -1,0 +1,21 @@
+/* li-commands: the root of li's command tree: one group per li-cmd-*.c file. */
+#include "li-cmd-profile.h"
+#include "li-command.h"
+
+static const LiGroup *const groups[] = {
+    &li_cmd_profile,
+    NULL,
+};
+
+static const LiGroup root = {
+    "li",
+    "li: the command line of the Libervia XMPP suite (libervia-c)",
+    groups,
+    NULL,
+};
+
+const LiGroup *
+li_commands_root(void)
+{
+    return &root;
+}

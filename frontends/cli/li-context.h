@@ -1,0 +1,36 @@
+/* li-context: one run of li: the parsed command line, the configuration, the
+ * bridge, the output format, and how the run ends (exit code). */
+#pragma once
+
+#include "li-args.h"
+#include "lv-bridge.h"
+#include "lv-config.h"
+
+G_BEGIN_DECLS
+
+struct _LiContext {
+    LiParsed *parsed;
+    LvConfig *config;
+    LvBridge *bridge;
+    GMainLoop *loop;
+    const char *output; /* -O value, or NULL when the command has none */
+    int exit_code;
+    gboolean done;
+};
+
+/* Takes @parsed and a reference on @config (transfer full). */
+LiContext *li_context_new(LiParsed *parsed, LvConfig *config);
+void li_context_free(LiContext *ctx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LiContext, li_context_free)
+
+/* Connects the bridge, runs the command and its main loop; returns the exit code. */
+int li_context_run(LiContext *ctx);
+
+/* Ends the run with @exit_code. */
+void li_context_done(LiContext *ctx, int exit_code);
+
+/* Ends the run on @error: prints it and exits with Libervia's code for it; a
+ * missing backend is one line saying how to start it (exit 5). Takes @error. */
+void li_context_fail(LiContext *ctx, GError *error);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* li-output: prints command results in the format chosen with -O, as Libervia's
+ * CLI does: simple (for people), json (indented) and json-raw (one line). */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "li-context.h"
+
+G_BEGIN_DECLS
+
+/* The output formats for text lists, in Libervia's order (default first). */
+extern const char *const li_output_list_formats[];
+
+/* Prints @items: one per line (simple) or as a JSON array. */
+void li_output_list(LiContext *ctx, const char *const *items);
+
+/* Prints @node as JSON, indented or on one line (json-raw) (transfer none). */
+void li_output_json(LiContext *ctx, JsonNode *node);
+
+G_END_DECLS
