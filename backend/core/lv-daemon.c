@@ -36,6 +36,7 @@ typedef struct {
     LvDBusServer *server;
     guint owner_id;
     gboolean acquired;
+    gboolean stopping; /* a signal asked us to stop: what follows is expected */
     int report_fd; /* background: tells the waiting parent how start-up went */
     int exit_code;
 } LvService;
@@ -105,6 +106,8 @@ service_report(LvService *service, int code, const char *message)
 static void
 service_fail(LvService *service, int code, const char *message)
 {
+    if (service->stopping)
+        return;
     /* Before the name is ours in the foreground, the terminal is the log. */
     if (service->acquired || service->report_fd >= 0)
         g_warning("%s", message);
@@ -120,6 +123,7 @@ on_quit_signal(gpointer user_data)
     LvService *service = user_data;
 
     g_info("signal received: shutting down");
+    service->stopping = TRUE;
     g_main_loop_quit(service->loop);
     return G_SOURCE_CONTINUE;
 }
