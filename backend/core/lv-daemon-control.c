@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -73,16 +74,33 @@ lv_daemon_status(LvConfig *config)
     }
 }
 
-/* TRUE once @pid no longer holds the lock of @path. */
+/* TRUE once @pid has exited. A zombie counts as gone: the daemon is not our child,
+ * and where nothing reaps orphans (containers) it would stay one forever. */
+static gboolean
+process_gone(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *stat = NULL;
+
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return TRUE;
+    if (!g_file_get_contents(path, &stat, NULL, NULL))
+        return TRUE;
+    const char *state = strrchr(stat, ')');
+    return state != NULL && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/* TRUE once @pid no longer holds the lock of @path and has exited. */
 static gboolean
 has_stopped(const char *path, pid_t pid)
 {
     LvInstanceState state = LV_INSTANCE_NOT_RUNNING;
     pid_t holder = 0;
 
-    if (!lv_instance_lock_query(path, &state, &holder, NULL))
-        return kill(pid, 0) < 0;
-    return state != LV_INSTANCE_RUNNING || holder != pid;
+    if (lv_instance_lock_query(path, &state, &holder, NULL) && state == LV_INSTANCE_RUNNING &&
+        holder == pid)
+        return FALSE;
+    return process_gone(pid);
 }
 
 /* Waits for the backend to end, escalating to SIGKILL; returns the exit code. */
@@ -97,7 +115,7 @@ wait_for_stop(const char *path, pid_t pid)
         if (elapsed > STOP_KILL_AFTER_US) {
             g_print("Waited too long: killing the backend (pid %d)\n", (int)pid);
             kill(pid, SIGKILL);
-            while (kill(pid, 0) == 0)
+            while (!process_gone(pid))
                 g_usleep(STOP_POLL_US);
             /* The killed backend could not remove its file; nobody holds it now. */
             g_unlink(path);

@@ -1,0 +1,405 @@
+"""Integration harness: real parts on loopback, torn down even when a test fails.
+
+- Home: a temporary HOME / XDG tree and a libervia.conf named by LIBERVIA_CONFIG,
+  so nothing of the machine's configuration leaks in.
+- PrivateBus: a private dbus-daemon whose only service directory holds our
+  backend's service file (built with Exec pointing at the build tree), so a call
+  activates our backend and never Debian's Python one.
+- Prosody: a real Prosody on free loopback ports with its own config, data
+  directory and a test CA made at run time.
+- run_tap(): runs unittest cases and prints TAP, which tools/test counts.
+
+Run with Debian's /usr/bin/python3 (slixmpp comes from Debian's packages).
+"""
+import atexit
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import unittest
+
+BUILD_ROOT = os.environ.get("LV_BUILD_ROOT", os.path.join(os.path.dirname(__file__), "../../build"))
+SOURCE_ROOT = os.environ.get("LV_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "../.."))
+BACKEND = os.path.join(BUILD_ROOT, "backend", "libervia-backend")
+LI = os.path.join(BUILD_ROOT, "frontends", "cli", "li")
+SERVICE_FILE = os.path.join(BUILD_ROOT, "data", "org.libervia.Libervia.service.test")
+BUS_NAME = "org.libervia.Libervia"
+OBJECT_PATH = "/org/libervia/Libervia/bridge"
+CORE = "org.libervia.Libervia.core"
+
+_cleanups = []
+
+
+def _cleanup_all():
+    while _cleanups:
+        fn = _cleanups.pop()
+        try:
+            fn()
+        except Exception:  # teardown must go on whatever failed before
+            traceback.print_exc(file=sys.stderr)
+
+
+atexit.register(_cleanup_all)
+
+
+def kill_group(proc, sig=signal.SIGTERM, timeout=5):
+    """Stops @proc and its process group; SIGKILL after @timeout seconds."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(5)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
+    """Polls @predicate until true: fine in tests, which wait for other processes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def process_gone(pid):
+    """True when @pid has exited (a zombie nobody reaps counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+class Home:
+    """A private HOME and configuration for one test."""
+
+    def __init__(self, default_lines="", sections=""):
+        self.root = tempfile.mkdtemp(prefix="lv-it-")
+        _cleanups.append(self.remove)
+        self.local_dir = os.path.join(self.root, "data", "libervia")
+        self.config_path = os.path.join(self.root, "libervia.conf")
+        self.runtime = os.path.join(self.root, "run")
+        os.makedirs(self.runtime, mode=0o700)
+        self.write_config(default_lines, sections)
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.root,
+            "XDG_DATA_HOME": os.path.join(self.root, "data"),
+            "XDG_CONFIG_HOME": os.path.join(self.root, "config"),
+            "XDG_RUNTIME_DIR": self.runtime,
+            "LIBERVIA_CONFIG": self.config_path,
+            "LANG": "C.UTF-8",
+        }
+        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+            if name in os.environ:
+                self.env[name] = os.environ[name]
+
+    def write_config(self, default_lines="", sections=""):
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            f.write("[DEFAULT]\n" + default_lines + "\n" + sections + "\n")
+
+    @property
+    def pid_file(self):
+        return os.path.join(self.local_dir, "libervia.pid")
+
+    def remove(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PrivateBus:
+    """A private session bus; with @activation our backend's service file only."""
+
+    def __init__(self, home, activation=True):
+        self.home = home
+        self.dir = os.path.join(home.root, "bus")
+        services = os.path.join(self.dir, "services")
+        os.makedirs(services)
+        if activation:
+            shutil.copy(SERVICE_FILE, os.path.join(services, BUS_NAME + ".service"))
+        config = os.path.join(self.dir, "session.conf")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={self.dir}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{services}</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""")
+        read_fd, write_fd = os.pipe()
+        self.proc = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
+            env=home.env, pass_fds=(write_fd,), start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as r:
+            self.address = r.readline().strip()
+        if not self.address:
+            raise RuntimeError("dbus-daemon did not start")
+        home.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        _cleanups.append(self.stop)
+
+    def stop(self):
+        # Our backend first, so that it exits cleanly rather than by losing the bus.
+        if self.proc.poll() is None:
+            subprocess.run([BACKEND, "stop"], env=self.home.env, capture_output=True, timeout=30)
+        kill_group(self.proc)
+
+
+def run(args, env, timeout=30, **kwargs):
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout,
+                          **kwargs)
+
+
+def backend(env, *args, timeout=30):
+    return run([BACKEND, *args], env, timeout=timeout)
+
+
+def li(env, *args, timeout=30):
+    return run([LI, *args], env, timeout=timeout)
+
+
+def gdbus_call(env, method, *args, interface=CORE, dest=BUS_NAME, path=OBJECT_PATH):
+    return run(["gdbus", "call", "--session", "--dest", dest, "--object-path", path,
+                "--method", f"{interface}.{method}", *args], env)
+
+
+def name_has_owner(env, name=BUS_NAME):
+    r = gdbus_call(env, "NameHasOwner", name, interface="org.freedesktop.DBus",
+                   dest="org.freedesktop.DBus", path="/org/freedesktop/DBus")
+    return r.returncode == 0 and "true" in r.stdout
+
+
+class Foreground:
+    """`libervia-backend fg` in its own process group, waited for on the bus."""
+
+    def __init__(self, env, *args):
+        self.env = env
+        self.proc = subprocess.Popen([BACKEND, "fg", *args], env=env, start_new_session=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _cleanups.append(self.stop)
+
+    def wait_ready(self, timeout=10):
+        wait_for(lambda: self.proc.poll() is not None or name_has_owner(self.env), timeout,
+                 what="the backend's bus name")
+        if self.proc.poll() is not None:
+            raise AssertionError(f"backend exited {self.proc.returncode}: {self.output()}")
+        return self
+
+    def output(self):
+        if self.proc.poll() is None:
+            return ""
+        out, err = self.proc.communicate()
+        return out + err
+
+    def stop(self):
+        kill_group(self.proc, signal.SIGTERM)
+
+
+class Prosody:
+    """A real Prosody on loopback with a test CA, its own config and data."""
+
+    MODULES = ["roster", "saslauth", "tls", "disco", "carbons", "pep", "private", "vcard4",
+               "vcard_legacy", "smacks", "mam", "blocklist", "bookmarks", "ping", "time",
+               "version", "register", "http"]
+
+    def __init__(self, memory_archive=True, muc_room_locking=False):
+        self.dir = tempfile.mkdtemp(prefix="lv-prosody-")
+        _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
+        self.data = os.path.join(self.dir, "data")
+        os.makedirs(self.data, mode=0o700)
+        self.c2s_port = free_port()
+        self.http_port = free_port()
+        self.https_port = free_port()
+        self._make_certificates()
+        self.config = os.path.join(self.dir, "prosody.cfg.lua")
+        self._write_config(memory_archive, muc_room_locking)
+        self.proc = None
+        self.start()
+        _cleanups.append(self.stop)
+
+    def _openssl(self, *args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+    def _make_certificates(self):
+        d = self.dir
+        self.ca_file = os.path.join(d, "ca.pem")
+        self.key_file = os.path.join(d, "server.key")
+        self.cert_file = os.path.join(d, "server.pem")
+        ca_key = os.path.join(d, "ca.key")
+        csr = os.path.join(d, "server.csr")
+        ext = os.path.join(d, "server.ext")
+        self._openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key,
+                      "-out", self.ca_file, "-days", "2", "-subj", "/CN=libervia-c test CA")
+        self._openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", self.key_file,
+                      "-out", csr, "-subj", "/CN=localhost")
+        with open(ext, "w", encoding="utf-8") as f:
+            f.write("subjectAltName = DNS:localhost, DNS:conference.localhost, "
+                    "DNS:pubsub.localhost, DNS:upload.localhost, IP:127.0.0.1\n")
+        self._openssl("x509", "-req", "-in", csr, "-CA", self.ca_file, "-CAkey", ca_key,
+                      "-CAcreateserial", "-out", self.cert_file, "-days", "2", "-extfile", ext)
+        os.chmod(self.key_file, 0o644)
+
+    def _write_config(self, memory_archive, muc_room_locking):
+        modules = ", ".join(f'"{m}"' for m in self.MODULES)
+        storage = ('storage = { archive = "memory", archive2 = "memory" }\n'
+                   "storage_archive_item_limit = 2000000\n") if memory_archive else ""
+        locking = "true" if muc_room_locking else "false"
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write(f"""-- written by tests/integration/lvharness.py
+run_as_root = true
+daemonize = false
+pidfile = "{self.dir}/prosody.pid"
+data_path = "{self.data}"
+log = {{ {{ levels = {{ min = "info" }}, to = "file", filename = "{self.dir}/prosody.log" }} }}
+interfaces = {{ "127.0.0.1" }}
+c2s_interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {self.c2s_port} }}
+http_interfaces = {{ "127.0.0.1" }}
+https_interfaces = {{ "127.0.0.1" }}
+http_ports = {{ {self.http_port} }}
+https_ports = {{ {self.https_port} }}
+s2s_ports = {{ }}
+modules_disabled = {{ "s2s" }}
+admin_socket = "{self.dir}/admin.sock"
+c2s_require_encryption = true
+authentication = "internal_hashed"
+allow_registration = true
+min_seconds_between_registrations = 0
+modules_enabled = {{ {modules} }}
+{storage}certificates = "{self.dir}/certs"
+ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+
+VirtualHost "localhost"
+    ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+
+Component "conference.localhost" "muc"
+    muc_room_locking = {locking}
+    modules_enabled = {{ "muc_mam" }}
+
+Component "pubsub.localhost" "pubsub"
+
+Component "upload.localhost" "http_file_share"
+""")
+
+    def start(self):
+        self.proc = subprocess.Popen(["prosody", "--config", self.config, "-F"],
+                                     start_new_session=True, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+
+        def listening():
+            if self.proc.poll() is not None:
+                raise AssertionError("prosody exited: " + self.log_tail())
+            try:
+                with socket.create_connection(("127.0.0.1", self.c2s_port), 0.2):
+                    return True
+            except OSError:
+                return False
+        wait_for(listening, 20, 0.05, "prosody's c2s port")
+
+    def stop(self):
+        kill_group(self.proc)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def log_tail(self, lines=20):
+        try:
+            with open(os.path.join(self.dir, "prosody.log"), encoding="utf-8") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def register(self, user, password, host="localhost"):
+        r = subprocess.run(["timeout", "20", "prosodyctl", "--config", self.config, "register",
+                            user, host, password], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise AssertionError(f"prosodyctl register failed: {r.stdout} {r.stderr}")
+        return f"{user}@{host}"
+
+
+class TapResult(unittest.TestResult):
+    """Prints each case as a TAP line as soon as it ends."""
+
+    def __init__(self, total):
+        super().__init__()
+        self.number = 0
+        print(f"1..{total}", flush=True)
+
+    def _line(self, ok, test, extra=""):
+        self.number += 1
+        print(f"{'ok' if ok else 'not ok'} {self.number} - {test.id()}{extra}", flush=True)
+
+    def _diag(self, text):
+        for line in text.rstrip().splitlines():
+            print(f"# {line}", flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(True, test)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._line(False, test)
+        self._diag(self._exc_info_to_string(err, test))
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._line(False, test)
+        self._diag(self._exc_info_to_string(err, test))
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._line(True, test, f" # SKIP {reason}")
+
+
+def run_tap(module_name="__main__"):
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[module_name])
+    result = TapResult(suite.countTestCases())
+    try:
+        suite.run(result)
+    finally:
+        _cleanup_all()
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+class LvTestCase(unittest.TestCase):
+    """Tears down what each test started (processes, buses, temporary trees)."""
+
+    def setUp(self):
+        self._mark = len(_cleanups)
+
+    def tearDown(self):
+        while len(_cleanups) > self._mark:
+            fn = _cleanups.pop()
+            try:
+                fn()
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
