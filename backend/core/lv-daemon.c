@@ -37,7 +37,7 @@ typedef struct {
     guint owner_id;
     gboolean acquired;
     gboolean stopping; /* a signal asked us to stop: what follows is expected */
-    int report_fd; /* background: tells the waiting parent how start-up went */
+    int report_fd;     /* background: tells the waiting parent how start-up went */
     int exit_code;
 } LvService;
 
