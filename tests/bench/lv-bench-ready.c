@@ -35,18 +35,17 @@ on_ready(GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_appeared(GDBusConnection *bus, const char *name, const char *owner, gpointer user_data)
 {
-    g_dbus_connection_call(bus, owner, LV_BRIDGE_OBJECT_PATH, LV_BRIDGE_CORE_INTERFACE,
-                           "getReady", NULL, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL,
-                           on_ready, user_data);
+    g_dbus_connection_call(bus, owner, LV_BRIDGE_OBJECT_PATH, LV_BRIDGE_CORE_INTERFACE, "getReady",
+                           NULL, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, on_ready,
+                           user_data);
 }
 
 static double
 one_run(GDBusConnection *bus, const char *backend)
 {
     Run run = { g_main_loop_new(NULL, FALSE), bus, 0, -1 };
-    guint watch = g_bus_watch_name_on_connection(bus, LV_BRIDGE_BUS_NAME,
-                                                 G_BUS_NAME_WATCHER_FLAGS_NONE, on_appeared,
-                                                 NULL, &run, NULL);
+    guint watch = g_bus_watch_name_on_connection(
+            bus, LV_BRIDGE_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, on_appeared, NULL, &run, NULL);
     char *argv[] = { (char *)backend, "fg", NULL };
     GPid pid = 0;
     g_autoptr(GError) error = NULL;
