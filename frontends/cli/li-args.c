@@ -65,9 +65,8 @@ li_parsed_free(LiParsed *parsed)
     g_free(parsed);
 }
 
-/* The options @command accepts: -h, its shared sets, -O, then its own. */
-static GArray *
-effective_options(const LiCommand *command)
+GArray *
+li_args_command_options(const LiCommand *command)
 {
     GArray *options = g_array_new(FALSE, FALSE, sizeof(LiOption));
 
@@ -121,7 +120,7 @@ static char *
 command_usage(const LiCommand *command, const char *path)
 {
     GString *out = g_string_new(NULL);
-    g_autoptr(GArray) options = effective_options(command);
+    g_autoptr(GArray) options = li_args_command_options(command);
 
     g_string_append_printf(out, "usage: %s", path);
     for (guint i = 0; i < options->len; i++)
@@ -183,7 +182,7 @@ char *
 li_args_command_help(const LiCommand *command, const char *path)
 {
     g_autofree char *usage = command_usage(command, path);
-    g_autoptr(GArray) options = effective_options(command);
+    g_autoptr(GArray) options = li_args_command_options(command);
     GString *out = g_string_new(usage);
 
     g_string_append_printf(out, "\n\n%s\n", command->help);
@@ -378,7 +377,7 @@ parse_command(LiParser *parser, const LiCommand *command, int argc, char **argv,
     *parser->usage = command_usage(command, parser->path->str);
     parsed->command = command;
     g_array_unref(parsed->options);
-    parsed->options = effective_options(command);
+    parsed->options = li_args_command_options(command);
     for (; i < argc; i++) {
         const char *arg = argv[i];
         gboolean ok = TRUE;

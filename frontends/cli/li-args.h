@@ -41,6 +41,10 @@ const char *const *li_parsed_get_strings(LiParsed *parsed, const char *long_name
 /* The positionals, NULL-terminated (transfer none). */
 const char *const *li_parsed_get_positionals(LiParsed *parsed);
 
+/* The options @command accepts, as LiOption: -h, its shared sets, -O, then its
+ * own (transfer full). */
+GArray *li_args_command_options(const LiCommand *command);
+
 /* The help of a command or a group (transfer full); @path is "li profile". */
 char *li_args_command_help(const LiCommand *command, const char *path);
 char *li_args_group_help(const LiGroup *group, const char *path);

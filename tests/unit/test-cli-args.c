@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "li-args.h"
+#include "li-completion.h"
 #include "lv-error.h"
 
 static void t_exec(LiContext *ctx);
@@ -197,6 +198,23 @@ test_never_crashes_on_odd_input(void)
     }
 }
 
+static void
+test_docs_from_tables(void)
+{
+    g_autofree char *bash = li_completion_bash(&test_root);
+    g_autofree char *man = li_completion_man(li_commands_root(), "9.9");
+
+    g_assert_nonnull(strstr(bash, "\"li thing do\") words=\"-h --help -p --profile --pwd "
+                                  "-c --connect --start-session -v --verbose -O --output "
+                                  "--output-option --oo -n --name -g --group -t --type "
+                                  "-f --force \""));
+    g_assert_nonnull(strstr(bash, "\"li thing\") words=\"-h --help do \""));
+    g_assert_nonnull(strstr(bash, "complete -F _li li libervia-cli"));
+    g_assert_nonnull(strstr(man, ".TH LI 1"));
+    g_assert_nonnull(strstr(man, ".SS li profile list"));
+    g_assert_nonnull(strstr(man, "\\-\\-components"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -208,5 +226,6 @@ main(int argc, char **argv)
     g_test_add_func("/li/args/help-and-version", test_help_and_version);
     g_test_add_func("/li/args/real-tree/profile-list", test_real_profile_list);
     g_test_add_func("/li/args/never-crashes-on-odd-input", test_never_crashes_on_odd_input);
+    g_test_add_func("/li/docs/from-tables", test_docs_from_tables);
     return g_test_run();
 }
