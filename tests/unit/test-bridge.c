@@ -58,6 +58,22 @@ bridge_call(Fixture *fixture, const char *method, GVariant *params, GError **err
     return lv_bridge_call_finish(fixture->bridge, result, error);
 }
 
+/* A plain GDBus connection to the test bus: for the server, and for a client that
+ * sees exactly what goes over the wire. */
+static GDBusConnection *
+bus_connection(Fixture *fixture)
+{
+    g_autoptr(GError) error = NULL;
+    GDBusConnection *connection = g_dbus_connection_new_for_address_sync(
+            g_test_dbus_get_bus_address(fixture->bus),
+            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, &error);
+
+    g_assert_no_error(error);
+    return connection;
+}
+
 static void
 on_name_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
 {
@@ -79,12 +95,7 @@ fixture_set_up_dbus(Fixture *fixture, gconstpointer data)
     fixture->backend = lv_backend_new(config, &error);
     g_assert_no_error(error);
     g_assert_true(lv_backend_start(fixture->backend, &error));
-    fixture->server_connection = g_dbus_connection_new_for_address_sync(
-            g_test_dbus_get_bus_address(fixture->bus),
-            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-            NULL, NULL, &error);
-    g_assert_no_error(error);
+    fixture->server_connection = bus_connection(fixture);
     fixture->server = lv_dbus_server_new(fixture->backend, fixture->server_connection, &error);
     g_assert_no_error(error);
     fixture->owner_id = g_bus_own_name_on_connection(fixture->server_connection, LV_BRIDGE_BUS_NAME,
@@ -142,13 +153,8 @@ static void
 test_dbus_error_wire_form(Fixture *fixture, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDBusConnection) client = g_dbus_connection_new_for_address_sync(
-            g_test_dbus_get_bus_address(fixture->bus),
-            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-            NULL, NULL, &error);
+    g_autoptr(GDBusConnection) client = bus_connection(fixture);
 
-    g_assert_no_error(error);
     g_dbus_connection_call(client, LV_BRIDGE_BUS_NAME, LV_BRIDGE_OBJECT_PATH,
                            LV_BRIDGE_CORE_INTERFACE, "getConfig",
                            g_variant_new("(ss)", "", "smtp_passwd"), NULL, G_DBUS_CALL_FLAGS_NONE,
@@ -167,11 +173,7 @@ static void
 test_dbus_wrong_signature(Fixture *fixture, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDBusConnection) client = g_dbus_connection_new_for_address_sync(
-            g_test_dbus_get_bus_address(fixture->bus),
-            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-            NULL, NULL, &error);
+    g_autoptr(GDBusConnection) client = bus_connection(fixture);
 
     g_dbus_connection_call(client, LV_BRIDGE_BUS_NAME, LV_BRIDGE_OBJECT_PATH,
                            LV_BRIDGE_CORE_INTERFACE, "getConfig", g_variant_new("(i)", 3), NULL,
