@@ -22,15 +22,21 @@ on_profiles(GObject *source, GAsyncResult *result, gpointer user_data)
     li_context_done(ctx, 0);
 }
 
-/* As Libervia: clients by default, components only with -C alone, both with -c -C. */
+/* As Libervia: both kinds by default, -c clients only, -C components only. */
 static void
 profile_list(LiContext *ctx)
 {
     gboolean clients = li_parsed_get_count(ctx->parsed, "clients") > 0;
     gboolean components = li_parsed_get_count(ctx->parsed, "components") > 0;
 
+    if (clients && components) {
+        li_context_fail(ctx, g_error_new_literal(LV_ERROR, LV_ERROR_INVALID_ARGUMENT,
+                                                 "-c/--clients and -C/--components exclude "
+                                                 "each other"));
+        return;
+    }
     if (!clients && !components)
-        clients = TRUE;
+        clients = components = TRUE;
     lv_bridge_call(ctx->bridge, "profilesListGet", g_variant_new("(bb)", clients, components), NULL,
                    on_profiles, ctx);
 }

@@ -31,8 +31,11 @@ class Cli(h.LvTestCase):
             r = h.li(self.env, "profile", "list", "-O", output)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertEqual(json.loads(r.stdout), [])
-        for flags in (["-c"], ["-C"], ["-c", "-C"]):
+        for flags in (["-c"], ["-C"]):
             self.assertEqual(h.li(self.env, "profile", "list", *flags).returncode, 0)
+        r = h.li(self.env, "profile", "list", "-c", "-C")  # exclusive, as in Libervia
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("exclude each other", r.stderr)
 
     def test_bad_arguments(self):
         cases = [[], ["--bogus"], ["nope"], ["profile"], ["profile", "nope"],
