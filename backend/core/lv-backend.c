@@ -2,7 +2,10 @@
 #include "lv-backend.h"
 
 #include "lv-bridge-interface.h"
+#include "lv-crypto.h"
 #include "lv-paths.h"
+#include "lv-profiles.h"
+#include "lv-storage.h"
 
 typedef struct {
     guint id;
@@ -14,8 +17,10 @@ struct _LvBackend {
     LvConfig *config;
     char *local_dir;
     gboolean ready;
-    GHashTable *methods;      /* name → LvMethodFunc */
-    GHashTable *namespaces;   /* short name → namespace */
+    GHashTable *methods;    /* name → LvMethodFunc */
+    GHashTable *namespaces; /* short name → namespace */
+    LvStorage *storage;
+    LvProfiles *profiles;
     GPtrArray *ready_waiters; /* LvInvocation* of getReady calls made too early */
     GArray *sinks;            /* LvSignalSink */
     guint next_sink_id;
@@ -42,6 +47,8 @@ lv_backend_new(LvConfig *config, GError **error)
     backend->ready_waiters = g_ptr_array_new();
     backend->sinks = g_array_new(FALSE, FALSE, sizeof(LvSignalSink));
     lv_backend_register_methods(backend, lv_core_methods());
+    lv_backend_register_methods(backend, lv_profile_methods());
+    lv_backend_register_methods(backend, lv_param_methods());
     return backend;
 }
 
@@ -56,6 +63,8 @@ lv_backend_free(LvBackend *backend)
     }
     g_ptr_array_unref(backend->ready_waiters);
     g_array_unref(backend->sinks);
+    lv_profiles_free(backend->profiles); /* wipes the session keys */
+    lv_storage_close(backend->storage);
     g_hash_table_unref(backend->namespaces);
     g_hash_table_unref(backend->methods);
     g_free(backend->local_dir);
@@ -66,8 +75,12 @@ lv_backend_free(LvBackend *backend)
 gboolean
 lv_backend_start(LvBackend *backend, GError **error)
 {
-    /* Storage and plugins are initialised here as they arrive; until then there is
-     * nothing to wait for. */
+    if (!lv_crypto_init(error))
+        return FALSE;
+    backend->storage = lv_storage_open(backend->local_dir, error);
+    if (backend->storage == NULL)
+        return FALSE;
+    backend->profiles = lv_profiles_new(backend->storage);
     backend->ready = TRUE;
     for (guint i = 0; i < backend->ready_waiters->len; i++)
         lv_invocation_return_value(g_ptr_array_index(backend->ready_waiters, i), NULL);
@@ -95,6 +108,12 @@ LvConfig *
 lv_backend_get_config(LvBackend *backend)
 {
     return backend->config;
+}
+
+LvProfiles *
+lv_backend_get_profiles(LvBackend *backend)
+{
+    return backend->profiles;
 }
 
 const char *
@@ -130,6 +149,12 @@ lv_backend_dispatch(LvBackend *backend, LvInvocation *invocation)
     if (func == NULL) {
         lv_invocation_return_new_error(invocation, LV_ERROR_INVALID_ARGUMENT,
                                        "unknown bridge method %s", method);
+        return;
+    }
+    /* Only getReady may wait: everything else needs the database open. */
+    if (!backend->ready && !g_str_equal(method, "getReady")) {
+        lv_invocation_return_new_error(invocation, LV_ERROR_NOT_READY,
+                                       "the backend is still starting");
         return;
     }
     g_debug("bridge call %s", method);

@@ -35,8 +35,9 @@ LvBackend *lv_backend_new(LvConfig *config, GError **error);
 void lv_backend_free(LvBackend *backend);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvBackend, lv_backend_free)
 
-/* Initialises what must be in place before frontends are served, then marks the
- * backend ready: getReady calls waiting until then are answered. */
+/* Opens the database and initialises what must be in place before frontends are
+ * served, then marks the backend ready: getReady calls waiting until then are
+ * answered. */
 gboolean lv_backend_start(LvBackend *backend, GError **error);
 gboolean lv_backend_is_ready(LvBackend *backend);
 
@@ -70,7 +71,14 @@ GHashTable *lv_backend_get_namespaces(LvBackend *backend);
 /* Answers a getReady call now if ready, else when lv_backend_start() finishes. */
 void lv_backend_wait_ready(LvBackend *backend, LvInvocation *invocation);
 
-/* The core methods (lv-core-methods.c). */
+/* The profiles and their sessions; NULL before lv_backend_start() (transfer none). */
+typedef struct _LvProfiles LvProfiles;
+LvProfiles *lv_backend_get_profiles(LvBackend *backend);
+
+/* The method tables of the core (lv-core-methods.c, lv-profile-methods.c,
+ * lv-param-methods.c). */
 const LvMethod *lv_core_methods(void);
+const LvMethod *lv_profile_methods(void);
+const LvMethod *lv_param_methods(void);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
 /* lv-core-methods: the bridge methods of the core interface that belong to no
- * plugin: readiness, version, configuration, namespaces, the profile list. */
+ * plugin: readiness, version, configuration, namespaces. */
 #include "config.h"
 
 #include <string.h>
@@ -59,19 +59,6 @@ method_get_config(LvBackend *backend, LvInvocation *invocation)
 }
 
 static void
-method_profiles_list_get(LvBackend *backend, LvInvocation *invocation)
-{
-    gboolean clients = FALSE;
-    gboolean components = FALSE;
-    GVariantBuilder profiles;
-
-    g_variant_get(lv_invocation_get_parameters(invocation), "(bb)", &clients, &components);
-    /* Profiles come with storage; until then the list is empty. */
-    g_variant_builder_init(&profiles, G_VARIANT_TYPE("as"));
-    lv_invocation_return_value(invocation, g_variant_new("(as)", &profiles));
-}
-
-static void
 method_namespaces_get(LvBackend *backend, LvInvocation *invocation)
 {
     GVariantBuilder map;
@@ -87,9 +74,11 @@ method_namespaces_get(LvBackend *backend, LvInvocation *invocation)
 }
 
 static const LvMethod core_methods[] = {
-    { "getReady", method_get_ready },           { "getVersion", method_get_version },
-    { "getConfig", method_get_config },         { "profilesListGet", method_profiles_list_get },
-    { "namespacesGet", method_namespaces_get }, { NULL, NULL },
+    { "getReady", method_get_ready },
+    { "getVersion", method_get_version },
+    { "getConfig", method_get_config },
+    { "namespacesGet", method_namespaces_get },
+    { NULL, NULL },
 };
 
 const LvMethod *

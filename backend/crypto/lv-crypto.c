@@ -57,6 +57,16 @@ lv_secret_key_new_random(void)
     return key;
 }
 
+LvSecretKey *
+lv_secret_key_copy(const LvSecretKey *key)
+{
+    LvSecretKey *copy = secret_key_new();
+
+    memcpy(copy->bytes, key->bytes, KEY_BYTES);
+    secret_key_seal(copy);
+    return copy;
+}
+
 void
 lv_secret_key_free(LvSecretKey *key)
 {
@@ -209,10 +219,15 @@ lv_crypto_open(const LvSecretKey *key, const char *sealed, const char *context, 
 }
 
 void
+lv_crypto_wipe(char *secret)
+{
+    if (secret != NULL)
+        sodium_memzero(secret, strlen(secret));
+}
+
+void
 lv_crypto_free_secret(char *secret)
 {
-    if (secret == NULL)
-        return;
-    sodium_memzero(secret, strlen(secret));
+    lv_crypto_wipe(secret);
     g_free(secret);
 }

@@ -22,6 +22,8 @@ gboolean lv_crypto_init(GError **error);
 
 /* A new random key (transfer full). */
 LvSecretKey *lv_secret_key_new_random(void);
+/* A copy of @key, for a worker that must not share the session's (transfer full). */
+LvSecretKey *lv_secret_key_copy(const LvSecretKey *key);
 void lv_secret_key_free(LvSecretKey *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvSecretKey, lv_secret_key_free)
 
@@ -48,6 +50,9 @@ char *lv_crypto_seal(const LvSecretKey *key, const char *plaintext, const char *
  * or the text is wrong. Free it with lv_crypto_free_secret() (transfer full). */
 char *lv_crypto_open(const LvSecretKey *key, const char *sealed, const char *context,
                      GError **error);
+
+/* Wipes a secret string in place (NULL allowed). */
+void lv_crypto_wipe(char *secret);
 
 /* Wipes and frees a secret string. */
 void lv_crypto_free_secret(char *secret);

@@ -62,6 +62,15 @@ new_backend(const char *default_lines, const char *sections, LvTestHome **home)
     return backend;
 }
 
+static LvBackend *
+new_started_backend(const char *default_lines, const char *sections, LvTestHome **home)
+{
+    LvBackend *backend = new_backend(default_lines, sections, home);
+
+    g_assert_true(lv_backend_start(backend, NULL));
+    return backend;
+}
+
 static void
 test_every_interface_method_has_a_handler(void)
 {
@@ -128,10 +137,22 @@ test_get_ready_waits_for_start(void)
 }
 
 static void
-test_get_version(void)
+test_not_ready_refuses_calls(void)
 {
     g_autoptr(LvTestHome) home = NULL;
     g_autoptr(LvBackend) backend = new_backend(NULL, NULL, &home);
+    Answer answer = { 0 };
+
+    call(backend, "profilesListGet", g_variant_new("(bb)", TRUE, TRUE), &answer);
+    g_assert_error(answer.error, LV_ERROR, LV_ERROR_NOT_READY);
+    answer_clear(&answer);
+}
+
+static void
+test_get_version(void)
+{
+    g_autoptr(LvTestHome) home = NULL;
+    g_autoptr(LvBackend) backend = new_started_backend(NULL, NULL, &home);
     Answer answer = { 0 };
     const char *version = NULL;
 
@@ -147,7 +168,7 @@ test_get_config(void)
 {
     g_autoptr(LvTestHome) home = NULL;
     g_autoptr(LvBackend) backend =
-            new_backend("email_password = hunter2\n", "[cli]\nbackground = dark\n", &home);
+            new_started_backend("email_password = hunter2\n", "[cli]\nbackground = dark\n", &home);
     Answer answer = { 0 };
     const char *value = NULL;
     g_autofree char *local = g_build_filename(home->root, "local", NULL);
@@ -177,7 +198,7 @@ static void
 test_profiles_list_empty(void)
 {
     g_autoptr(LvTestHome) home = NULL;
-    g_autoptr(LvBackend) backend = new_backend(NULL, NULL, &home);
+    g_autoptr(LvBackend) backend = new_started_backend(NULL, NULL, &home);
     Answer answer = { 0 };
 
     call(backend, "profilesListGet", g_variant_new("(bb)", TRUE, FALSE), &answer);
@@ -192,7 +213,7 @@ static void
 test_namespaces_registry(void)
 {
     g_autoptr(LvTestHome) home = NULL;
-    g_autoptr(LvBackend) backend = new_backend(NULL, NULL, &home);
+    g_autoptr(LvBackend) backend = new_started_backend(NULL, NULL, &home);
     Answer answer = { 0 };
     const char *ns = NULL;
 
@@ -244,6 +265,7 @@ main(int argc, char **argv)
     g_test_add_func("/lv/backend/local-dir/created-private", test_local_dir_created_private);
     g_test_add_func("/lv/backend/local-dir/uncreatable", test_local_dir_uncreatable);
     g_test_add_func("/lv/backend/get-ready/waits-for-start", test_get_ready_waits_for_start);
+    g_test_add_func("/lv/backend/not-ready-refuses-calls", test_not_ready_refuses_calls);
     g_test_add_func("/lv/backend/get-version", test_get_version);
     g_test_add_func("/lv/backend/get-config", test_get_config);
     g_test_add_func("/lv/backend/profiles-list/empty", test_profiles_list_empty);

@@ -1,0 +1,378 @@
+/* lv-profiles: profile life cycle and sessions (see lv-profiles.h). */
+#include "lv-profiles.h"
+
+#include <string.h>
+
+#include "lv-error.h"
+
+#define MAX_NAME_BYTES 64
+
+struct _LvProfiles {
+    LvStorage *storage;
+    GHashTable *sessions; /* profile name → LvSecretKey* */
+};
+
+/* What a worker needs and gives back; secrets wiped on free. */
+typedef struct {
+    char *name;
+    char *password;
+    char *component;
+    char *password_hash; /* in: stored hash; out: new hash */
+    char *wrapped_key;   /* in: stored wrapped key; out: new wrapped key */
+    LvSecretKey *key;
+    gboolean already_started;
+} CryptoJob;
+
+static void
+crypto_job_free(CryptoJob *job)
+{
+    g_free(job->name);
+    lv_crypto_free_secret(job->password);
+    g_free(job->component);
+    g_free(job->password_hash);
+    g_free(job->wrapped_key);
+    lv_secret_key_free(job->key);
+    g_free(job);
+}
+
+LvProfiles *
+lv_profiles_new(LvStorage *storage)
+{
+    LvProfiles *profiles = g_new0(LvProfiles, 1);
+
+    profiles->storage = storage;
+    profiles->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify)lv_secret_key_free);
+    return profiles;
+}
+
+void
+lv_profiles_free(LvProfiles *profiles)
+{
+    if (profiles == NULL)
+        return;
+    g_hash_table_unref(profiles->sessions); /* wipes every key */
+    g_free(profiles);
+}
+
+LvStorage *
+lv_profiles_get_storage(LvProfiles *profiles)
+{
+    return profiles->storage;
+}
+
+gboolean
+lv_profiles_check_name(const char *name, GError **error)
+{
+    const char *why = NULL;
+
+    if (name == NULL || name[0] == '\0')
+        why = "it is empty";
+    else if (!g_utf8_validate(name, -1, NULL))
+        why = "it is not valid UTF-8";
+    else if (strlen(name) > MAX_NAME_BYTES)
+        why = "it is longer than 64 bytes";
+    else if (name[0] == '@')
+        why = "names starting with @ are profile keys";
+    else if (strchr(name, '/') != NULL || strstr(name, "..") != NULL)
+        why = "it contains '/' or '..'";
+    for (const char *p = name; why == NULL && *p != '\0'; p = g_utf8_next_char(p)) {
+        if (g_unichar_iscntrl(g_utf8_get_char(p)))
+            why = "it contains control characters";
+    }
+    if (why == NULL)
+        return TRUE;
+    g_set_error(error, LV_ERROR, LV_ERROR_DATA, "invalid profile name: %s", why);
+    return FALSE;
+}
+
+LvStoredProfile *
+lv_profiles_resolve(LvProfiles *profiles, const char *profile_key, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autofree char *name = NULL;
+
+    if (g_strcmp0(profile_key, "@DEFAULT@") == 0 || profile_key == NULL || !profile_key[0]) {
+        name = lv_storage_profile_dup_default(profiles->storage, &local);
+        if (name == NULL && local == NULL)
+            g_set_error_literal(&local, LV_ERROR, LV_ERROR_PROFILE_NOT_SET,
+                                "no profile exists yet: create one (li profile create)");
+    } else if (profile_key[0] == '@') {
+        g_set_error(&local, LV_ERROR, LV_ERROR_PROFILE_KEY_UNKNOWN, "%s does not name one profile",
+                    profile_key);
+    } else {
+        name = g_strdup(profile_key);
+    }
+    LvStoredProfile *profile =
+            local == NULL ? lv_storage_profile_get(profiles->storage, name, &local) : NULL;
+    if (profile == NULL && local == NULL)
+        g_set_error(&local, LV_ERROR, LV_ERROR_PROFILE_UNKNOWN, "no profile named %s", name);
+    if (local != NULL)
+        g_propagate_error(error, g_steal_pointer(&local));
+    return profile;
+}
+
+static LvProfiles *
+profiles_of(GTask *outer)
+{
+    return g_object_get_data(G_OBJECT(outer), "lv-profiles");
+}
+
+static void
+create_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CryptoJob *job = data;
+    g_autoptr(GError) error = NULL;
+
+    job->key = lv_secret_key_new_random();
+    job->password_hash = lv_crypto_hash_password(job->password, &error);
+    if (job->password_hash != NULL)
+        job->wrapped_key = lv_crypto_wrap_key(job->key, job->password, &error);
+    if (error != NULL)
+        g_task_return_error(task, g_steal_pointer(&error));
+    else
+        g_task_return_boolean(task, TRUE);
+}
+
+static void
+on_created(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) outer = user_data;
+    LvProfiles *profiles = profiles_of(outer);
+    CryptoJob *job = g_task_get_task_data(G_TASK(result));
+    g_autoptr(GError) error = NULL;
+    gint64 id = 0;
+
+    if (!g_task_propagate_boolean(G_TASK(result), &error) ||
+        !lv_storage_profile_create(profiles->storage, job->name, job->component, job->password_hash,
+                                   job->wrapped_key, NULL, &id, &error)) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        return;
+    }
+    g_info("profile %s created", job->name);
+    g_task_return_boolean(outer, TRUE);
+}
+
+/* Runs @func on @job in a worker, then @done on the main thread with @outer. */
+static void
+run_job(LvProfiles *profiles, CryptoJob *job, GTaskThreadFunc func, GAsyncReadyCallback done,
+        GTask *outer)
+{
+    GTask *task = g_task_new(NULL, NULL, done, outer);
+
+    g_task_set_task_data(task, job, (GDestroyNotify)crypto_job_free);
+    g_task_run_in_thread(task, func);
+    g_object_unref(task);
+}
+
+static GTask *
+new_outer(LvProfiles *profiles, GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+    /* The source object must be a GObject for GTask: carry the profiles as data. */
+    GTask *task = g_task_new(NULL, NULL, callback, user_data);
+
+    g_task_set_source_tag(task, tag);
+    g_object_set_data(G_OBJECT(task), "lv-profiles", profiles);
+    return task;
+}
+
+void
+lv_profiles_create_async(LvProfiles *profiles, const char *name, const char *password,
+                         const char *component, GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *outer = new_outer(profiles, callback, user_data, lv_profiles_create_async);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) existing = NULL;
+
+    if (!lv_profiles_check_name(name, &error) ||
+        (existing = lv_storage_profile_get(profiles->storage, name, &error)) != NULL ||
+        error != NULL) {
+        if (error == NULL)
+            g_set_error(&error, LV_ERROR, LV_ERROR_CONFLICT, "a profile named %s already exists",
+                        name);
+        g_task_return_error(outer, g_steal_pointer(&error));
+        g_object_unref(outer);
+        return;
+    }
+    CryptoJob *job = g_new0(CryptoJob, 1);
+    job->name = g_strdup(name);
+    job->password = g_strdup(password != NULL ? password : "");
+    job->component = g_strdup(component != NULL ? component : "");
+    run_job(profiles, job, create_in_worker, on_created, outer);
+}
+
+gboolean
+lv_profiles_create_finish(LvProfiles *profiles, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+static void
+unlock_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CryptoJob *job = data;
+    g_autoptr(GError) error = NULL;
+
+    /* Both checks are argon2id; verification compares in constant time. */
+    if (!lv_crypto_verify_password(job->password_hash, job->password)) {
+        g_task_return_new_error(task, LV_ERROR, LV_ERROR_PASSWORD, "wrong profile password");
+        return;
+    }
+    job->key = lv_crypto_unwrap_key(job->wrapped_key, job->password, &error);
+    if (job->key == NULL)
+        g_task_return_error(task, g_steal_pointer(&error));
+    else
+        g_task_return_boolean(task, TRUE);
+}
+
+static void
+on_unlocked(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) outer = user_data;
+    LvProfiles *profiles = profiles_of(outer);
+    CryptoJob *job = g_task_get_task_data(G_TASK(result));
+    g_autoptr(GError) error = NULL;
+
+    if (!g_task_propagate_boolean(G_TASK(result), &error)) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        return;
+    }
+    /* Another start may have won the race while we derived: keep the first key. */
+    if (!g_hash_table_contains(profiles->sessions, job->name)) {
+        g_hash_table_insert(profiles->sessions, g_strdup(job->name), g_steal_pointer(&job->key));
+        g_info("session of profile %s started", job->name);
+    }
+    g_object_set_data(G_OBJECT(outer), "lv-already", GINT_TO_POINTER(FALSE));
+    g_task_return_boolean(outer, TRUE);
+}
+
+void
+lv_profiles_start_session_async(LvProfiles *profiles, const char *profile_key, const char *password,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *outer = new_outer(profiles, callback, user_data, lv_profiles_start_session_async);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, profile_key, &error);
+
+    if (profile == NULL) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        g_object_unref(outer);
+        return;
+    }
+    if (g_hash_table_contains(profiles->sessions, profile->name)) {
+        g_object_set_data(G_OBJECT(outer), "lv-already", GINT_TO_POINTER(TRUE));
+        g_task_return_boolean(outer, TRUE);
+        g_object_unref(outer);
+        return;
+    }
+    CryptoJob *job = g_new0(CryptoJob, 1);
+    job->name = g_strdup(profile->name);
+    job->password = g_strdup(password != NULL ? password : "");
+    job->password_hash = g_strdup(profile->password_hash);
+    job->wrapped_key = g_strdup(profile->wrapped_key);
+    run_job(profiles, job, unlock_in_worker, on_unlocked, outer);
+}
+
+gboolean
+lv_profiles_start_session_finish(LvProfiles *profiles, GAsyncResult *result,
+                                 gboolean *already_started, GError **error)
+{
+    if (!g_task_propagate_boolean(G_TASK(result), error))
+        return FALSE;
+    *already_started = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(result), "lv-already"));
+    return TRUE;
+}
+
+gboolean
+lv_profiles_is_session_started(LvProfiles *profiles, const char *name)
+{
+    return g_hash_table_contains(profiles->sessions, name);
+}
+
+const LvSecretKey *
+lv_profiles_get_key(LvProfiles *profiles, const char *name)
+{
+    return g_hash_table_lookup(profiles->sessions, name);
+}
+
+void
+lv_profiles_end_session(LvProfiles *profiles, const char *name)
+{
+    if (g_hash_table_remove(profiles->sessions, name))
+        g_info("session of profile %s ended", name);
+}
+
+static void
+rewrap_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CryptoJob *job = data;
+    g_autoptr(GError) error = NULL;
+
+    job->password_hash = lv_crypto_hash_password(job->password, &error);
+    if (job->password_hash != NULL)
+        job->wrapped_key = lv_crypto_wrap_key(job->key, job->password, &error);
+    if (error != NULL)
+        g_task_return_error(task, g_steal_pointer(&error));
+    else
+        g_task_return_boolean(task, TRUE);
+}
+
+static void
+on_rewrapped(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) outer = user_data;
+    LvProfiles *profiles = profiles_of(outer);
+    CryptoJob *job = g_task_get_task_data(G_TASK(result));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) profile = NULL;
+
+    if (!g_task_propagate_boolean(G_TASK(result), &error) ||
+        (profile = lv_profiles_resolve(profiles, job->name, &error)) == NULL ||
+        !lv_storage_profile_set_secrets(profiles->storage, profile->id, job->password_hash,
+                                        job->wrapped_key, &error)) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        return;
+    }
+    g_info("profile password of %s changed", job->name);
+    g_task_return_boolean(outer, TRUE);
+}
+
+void
+lv_profiles_change_password_async(LvProfiles *profiles, const char *name, const char *password,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *outer = new_outer(profiles, callback, user_data, lv_profiles_change_password_async);
+    const LvSecretKey *key = lv_profiles_get_key(profiles, name);
+
+    if (key == NULL) {
+        g_task_return_new_error(outer, LV_ERROR, LV_ERROR_PERMISSION,
+                                "start the session of %s with its current password first", name);
+        g_object_unref(outer);
+        return;
+    }
+    CryptoJob *job = g_new0(CryptoJob, 1);
+    job->name = g_strdup(name);
+    job->password = g_strdup(password != NULL ? password : "");
+    job->key = lv_secret_key_copy(key);
+    run_job(profiles, job, rewrap_in_worker, on_rewrapped, outer);
+}
+
+gboolean
+lv_profiles_change_password_finish(LvProfiles *profiles, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+gboolean
+lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error)
+{
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, name, error);
+
+    if (profile == NULL)
+        return FALSE;
+    lv_profiles_end_session(profiles, profile->name);
+    if (!lv_storage_profile_delete(profiles->storage, profile->id, error))
+        return FALSE;
+    g_info("profile %s deleted", profile->name);
+    return TRUE;
+}
