@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "li-prompt.h"
 #include "lv-error.h"
 
 LiContext *
@@ -24,7 +25,10 @@ li_context_free(LiContext *ctx)
 {
     if (ctx == NULL)
         return;
+    if (ctx->data_free != NULL)
+        ctx->data_free(ctx->data);
     g_clear_pointer(&ctx->bridge, lv_bridge_free);
+    g_free(ctx->profile);
     g_main_loop_unref(ctx->loop);
     lv_config_unref(ctx->config);
     li_parsed_free(ctx->parsed);
@@ -73,4 +77,161 @@ li_context_run(LiContext *ctx)
     if (!ctx->done)
         g_main_loop_run(ctx->loop);
     return ctx->exit_code;
+}
+
+typedef struct {
+    LiContext *ctx;
+    LiReplyFunc next;
+} LiStep;
+
+static void
+on_step_reply(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autofree LiStep *step = user_data;
+    GError *error = NULL;
+    g_autoptr(GVariant) reply = lv_bridge_call_finish(step->ctx->bridge, result, &error);
+
+    if (reply == NULL)
+        li_context_fail(step->ctx, error);
+    else
+        step->next(step->ctx, reply);
+}
+
+void
+li_context_call(LiContext *ctx, const char *method, GVariant *params, LiReplyFunc next)
+{
+    LiStep *step = g_new0(LiStep, 1);
+
+    step->ctx = ctx;
+    step->next = next;
+    lv_bridge_call(ctx->bridge, method, params, NULL, on_step_reply, step);
+}
+
+#define MAX_PASSWORD_TRIES 3
+
+typedef struct {
+    LiContext *ctx;
+    LiReplyFunc next;
+    guint tries;
+    gboolean guessed; /* the last try was the empty password, not the user's */
+} LiSession;
+
+static void start_session(LiSession *session, const char *password);
+
+static void
+on_session_started(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    LiSession *session = user_data;
+    LiContext *ctx = session->ctx;
+    GError *error = NULL;
+    g_autoptr(GVariant) reply = lv_bridge_call_finish(ctx->bridge, result, &error);
+
+    if (reply != NULL) {
+        LiReplyFunc next = session->next;
+        g_free(session);
+        next(ctx, NULL);
+        return;
+    }
+    /* As Libervia's CLI: a wrong password is asked again, on a terminal. */
+    if (g_error_matches(error, LV_ERROR, LV_ERROR_PASSWORD) && li_prompt_is_interactive() &&
+        (session->guessed || ++session->tries < MAX_PASSWORD_TRIES)) {
+        g_error_free(error);
+        g_autofree char *prompt = g_strdup_printf(
+                "%sprofile password for %s: ", session->guessed ? "" : "wrong password; ",
+                ctx->profile);
+        session->guessed = FALSE;
+        char *password = li_prompt_secret(prompt);
+        start_session(session, password != NULL ? password : "");
+        li_prompt_free_secret(password);
+        return;
+    }
+    if (g_error_matches(error, LV_ERROR, LV_ERROR_PASSWORD) && session->guessed)
+        g_prefix_error(&error, "profile %s has a password (give it with --pwd): ", ctx->profile);
+    g_free(session);
+    li_context_fail(ctx, error);
+}
+
+static void
+start_session(LiSession *session, const char *password)
+{
+    LiContext *ctx = session->ctx;
+
+    lv_bridge_call(ctx->bridge, "profileStartSession",
+                   g_variant_new("(ss)", password, ctx->profile), NULL, on_session_started,
+                   session);
+}
+
+static void
+on_session_known(LiContext *ctx, GVariant *reply, LiReplyFunc next)
+{
+    gboolean started = FALSE;
+
+    g_variant_get(reply, "(b)", &started);
+    if (started) {
+        next(ctx, NULL);
+        return;
+    }
+    LiSession *session = g_new0(LiSession, 1);
+    session->ctx = ctx;
+    session->next = next;
+    const char *pwd = li_parsed_get_string(ctx->parsed, "pwd");
+    if (pwd != NULL) {
+        start_session(session, pwd);
+        return;
+    }
+    /* An empty password first: profiles without one need no question. */
+    session->guessed = TRUE;
+    start_session(session, "");
+}
+
+typedef struct {
+    LiContext *ctx;
+    LiReplyFunc next;
+} LiProfileStep;
+
+static void
+on_is_started(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autofree LiProfileStep *step = user_data;
+    GError *error = NULL;
+    g_autoptr(GVariant) reply = lv_bridge_call_finish(step->ctx->bridge, result, &error);
+
+    if (reply == NULL)
+        li_context_fail(step->ctx, error);
+    else
+        on_session_known(step->ctx, reply, step->next);
+}
+
+static void
+on_profile_name(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    LiProfileStep *step = user_data;
+    GError *error = NULL;
+    g_autoptr(GVariant) reply = lv_bridge_call_finish(step->ctx->bridge, result, &error);
+
+    if (reply == NULL) {
+        li_context_fail(step->ctx, error);
+        g_free(step);
+        return;
+    }
+    g_variant_get(reply, "(s)", &step->ctx->profile);
+    lv_bridge_call(step->ctx->bridge, "profileIsSessionStarted",
+                   g_variant_new("(s)", step->ctx->profile), NULL, on_is_started, step);
+}
+
+void
+li_context_use_profile(LiContext *ctx, LiReplyFunc next)
+{
+    if (li_parsed_get_count(ctx->parsed, "connect") > 0) {
+        li_context_fail(ctx, g_error_new_literal(LV_ERROR, LV_ERROR_FEATURE_NOT_FOUND,
+                                                 "-c/--connect: this backend does not connect "
+                                                 "to XMPP servers yet"));
+        return;
+    }
+    LiProfileStep *step = g_new0(LiProfileStep, 1);
+    step->ctx = ctx;
+    step->next = next;
+    lv_bridge_call(ctx->bridge, "profileNameGet",
+                   g_variant_new("(s)", li_parsed_get_string(ctx->parsed, "profile")), NULL,
+                   on_profile_name, step);
 }

@@ -14,6 +14,9 @@ struct _LiContext {
     LvBridge *bridge;
     GMainLoop *loop;
     const char *output; /* -O value, or NULL when the command has none */
+    char *profile;      /* the profile name, once li_context_use_profile() resolved it */
+    gpointer data;      /* the running command's own state, freed with data_free */
+    GDestroyNotify data_free;
     int exit_code;
     gboolean done;
 };
@@ -32,5 +35,17 @@ void li_context_done(LiContext *ctx, int exit_code);
 /* Ends the run on @error: prints it and exits with Libervia's code for it; a
  * missing backend is one line saying how to start it (exit 5). Takes @error. */
 void li_context_fail(LiContext *ctx, GError *error);
+
+/* Continues a command with the reply of a bridge call (transfer none). */
+typedef void (*LiReplyFunc)(LiContext *ctx, GVariant *reply);
+
+/* Calls @method; an error ends the run (li_context_fail), a reply goes to @next. */
+void li_context_call(LiContext *ctx, const char *method, GVariant *params, LiReplyFunc next);
+
+/* For commands with the profile options: resolves -p, then (unless the session is
+ * started) starts the session with --pwd, or with the password asked on the
+ * terminal (asked again after a wrong one), then goes on with @next(ctx, NULL).
+ * -c/--connect is refused until connections exist. */
+void li_context_use_profile(LiContext *ctx, LiReplyFunc next);
 
 G_END_DECLS

@@ -35,3 +35,34 @@ li_output_list(LiContext *ctx, const char *const *items)
     g_autoptr(JsonNode) root = json_builder_get_root(builder);
     li_output_json(ctx, root);
 }
+
+void
+li_output_dict(LiContext *ctx, const char *const *keys, const char *const *values)
+{
+    if (ctx->output == NULL || g_str_equal(ctx->output, "simple")) {
+        for (gsize i = 0; keys[i] != NULL; i++)
+            printf("%s: %s\n", keys[i], values[i]);
+        return;
+    }
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+    json_builder_begin_object(builder);
+    for (gsize i = 0; keys[i] != NULL; i++) {
+        json_builder_set_member_name(builder, keys[i]);
+        json_builder_add_string_value(builder, values[i]);
+    }
+    json_builder_end_object(builder);
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    li_output_json(ctx, root);
+}
+
+void
+li_output_text(LiContext *ctx, const char *text)
+{
+    if (ctx->output == NULL || g_str_equal(ctx->output, "simple")) {
+        printf("%s\n", text);
+        return;
+    }
+    g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+    json_node_set_string(node, text);
+    li_output_json(ctx, node);
+}

@@ -14,6 +14,13 @@ extern const char *const li_output_list_formats[];
 /* Prints @items: one per line (simple) or as a JSON array. */
 void li_output_list(LiContext *ctx, const char *const *items);
 
+/* Prints @keys/@values (NULL-terminated, same length): "key: value" lines (simple)
+ * or a JSON object. */
+void li_output_dict(LiContext *ctx, const char *const *keys, const char *const *values);
+
+/* Prints one text value: as is (simple) or as a JSON string. */
+void li_output_text(LiContext *ctx, const char *text);
+
 /* Prints @node as JSON, indented or on one line (json-raw) (transfer none). */
 void li_output_json(LiContext *ctx, JsonNode *node);
 
