@@ -33,17 +33,18 @@ li_prompt_secret(const char *prompt)
 
     if (!li_prompt_is_interactive())
         return NULL;
-    fprintf(stderr, "%s", prompt);
-    fflush(stderr);
+    /* Echo goes off before the prompt shows, and nothing typed ahead is dropped. */
     gboolean restore = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (restore) {
         quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
+    fprintf(stderr, "%s", prompt);
+    fflush(stderr);
     char *line = read_line(stdin);
     if (restore)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     fprintf(stderr, "\n");
     return line;
 }

@@ -403,3 +403,67 @@ class LvTestCase(unittest.TestCase):
                 fn()
             except Exception:
                 traceback.print_exc(file=sys.stderr)
+
+
+class Pty:
+    """Runs a command on a pseudo-terminal, to answer its prompts as a person would."""
+
+    def __init__(self, args, env):
+        import pty
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(args[0], args, env)
+        self.buffer = b""
+
+    def expect(self, text, timeout=20):
+        """Reads until @text appears; returns what was read."""
+        import select
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {text!r} in {self.buffer.decode(errors='replace')!r}")
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"ended before {text!r}: {self.buffer!r}")
+                self.buffer += chunk
+        found = self.buffer
+        self.buffer = self.buffer[self.buffer.index(text.encode()) + len(text):]
+        return found.decode(errors="replace")
+
+    def send(self, line):
+        os.write(self.fd, line.encode() + b"\n")
+
+    def wait(self, timeout=20):
+        """The exit code, with the rest of the output read."""
+        import select
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    chunk = b""
+                self.buffer += chunk
+                if not chunk:
+                    break
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+def tmpfs(path, size="2m"):
+    """Mounts a small tmpfs on @path (root only); None if mounting is not allowed."""
+    os.makedirs(path, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", path],
+                       capture_output=True)
+    if r.returncode != 0:
+        return None
+    _cleanups.append(lambda: subprocess.run(["umount", "-l", path], capture_output=True))
+    return path
