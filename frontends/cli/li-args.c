@@ -19,7 +19,9 @@ static const LiOption help_option = { 'h', "help", NULL, NULL, "show this help a
 /* The options of Libervia's shared sets, in the order its --help shows them. */
 static const LiOption shared_profile[] = {
     { 'p', "profile", NULL, "PROFILE", "use PROFILE (%(default)s by default)", NULL, "@DEFAULT@" },
-    { 0, "pwd", NULL, "PASSWORD", "password used to connect profile, if necessary" },
+    { 0, "pwd", NULL, "PASSWORD",
+      "the profile password, if the session is not started (asked without echo on a terminal "
+      "when omitted: arguments are visible to other local users)" },
 };
 static const LiOption shared_connect = { 'c', "connect", NULL, NULL,
                                          "connect the profile before doing anything else" };

@@ -149,6 +149,45 @@ class ProfilesWithLi(h.LvTestCase):
         self.assertEqual(pty.wait(), 20)
 
 
+class NoSecretLeaks(h.LvTestCase):
+    def test_signals_and_debug_log(self):
+        home = h.Home()
+        h.PrivateBus(home, activation=False)
+        env = home.env
+        backend = subprocess.Popen([h.BACKEND, "debug"], env=env, start_new_session=True,
+                                   stderr=subprocess.PIPE, text=True)
+        h.wait_for(lambda: h.name_has_owner(env), what="debug backend")
+        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
+                                   env=env, stdout=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        try:
+            h.wait_for(lambda: True)
+            r = h.li(env, "profile", "create", "alice", "-p", "profile-secret-1", "-j",
+                     "alice@example.org", "-x", "xmpp-secret-2")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = h.li(env, "param", "set", "Connection", "Password", "xmpp-secret-3", "-p",
+                     "alice")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = h.li(env, "profile", "modify", "-p", "alice", "-w", "profile-secret-4")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = h.li(env, "param", "get", "Connection", "Password", "-p", "alice")
+            self.assertEqual(r.stdout.strip(), "xmpp-secret-3")  # in clear only on request
+            r = h.li(env, "param", "get", "Connection", "Password", "-p", "alice",
+                     "--security-limit", "10")
+            self.assertEqual(r.stdout.strip(), "********")
+        finally:
+            h.kill_group(monitor)
+            h.kill_group(backend)
+        signals = monitor.stdout.read()
+        log = backend.stderr.read()
+        self.assertIn("paramUpdate", signals)
+        self.assertIn("'JabberID', 'alice@example.org'", signals)
+        self.assertIn("DEBUG", log)
+        for secret in ("profile-secret-1", "xmpp-secret-2", "xmpp-secret-3", "profile-secret-4"):
+            self.assertNotIn(secret, signals)
+            self.assertNotIn(secret, log)
+
+
 class Storage(h.LvTestCase):
     def setUp(self):
         super().setUp()
