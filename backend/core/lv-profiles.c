@@ -118,13 +118,14 @@ profiles_of(GTask *outer)
     return g_object_get_data(G_OBJECT(outer), "lv-profiles");
 }
 
+/* A new hash of the password and the key wrapped under it: for a new profile and
+ * for a password change alike. */
 static void
-create_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+hash_and_wrap_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
     CryptoJob *job = data;
     g_autoptr(GError) error = NULL;
 
-    job->key = lv_secret_key_new_random();
     job->password_hash = lv_crypto_hash_password(job->password, &error);
     if (job->password_hash != NULL)
         job->wrapped_key = lv_crypto_wrap_key(job->key, job->password, &error);
@@ -198,7 +199,8 @@ lv_profiles_create_async(LvProfiles *profiles, const char *name, const char *pas
     job->name = g_strdup(name);
     job->password = g_strdup(password != NULL ? password : "");
     job->component = g_strdup(component != NULL ? component : "");
-    run_job(profiles, job, create_in_worker, on_created, outer);
+    job->key = lv_secret_key_new_random();
+    run_job(profiles, job, hash_and_wrap_in_worker, on_created, outer);
 }
 
 gboolean
@@ -303,21 +305,6 @@ lv_profiles_end_session(LvProfiles *profiles, const char *name)
 }
 
 static void
-rewrap_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-    CryptoJob *job = data;
-    g_autoptr(GError) error = NULL;
-
-    job->password_hash = lv_crypto_hash_password(job->password, &error);
-    if (job->password_hash != NULL)
-        job->wrapped_key = lv_crypto_wrap_key(job->key, job->password, &error);
-    if (error != NULL)
-        g_task_return_error(task, g_steal_pointer(&error));
-    else
-        g_task_return_boolean(task, TRUE);
-}
-
-static void
 on_rewrapped(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(GTask) outer = user_data;
@@ -354,7 +341,7 @@ lv_profiles_change_password_async(LvProfiles *profiles, const char *name, const 
     job->name = g_strdup(name);
     job->password = g_strdup(password != NULL ? password : "");
     job->key = lv_secret_key_copy(key);
-    run_job(profiles, job, rewrap_in_worker, on_rewrapped, outer);
+    run_job(profiles, job, hash_and_wrap_in_worker, on_rewrapped, outer);
 }
 
 gboolean

@@ -232,119 +232,91 @@ lv_storage_profile_set_secrets(LvStorage *storage, gint64 id, const char *passwo
     return lv_storage_step_done(storage, stmt, error);
 }
 
-char *
-lv_storage_param_get(LvStorage *storage, gint64 profile_id, const char *category, const char *name,
-                     GError **error)
+/* A statement on a table pair: the general one when @profile_id is 0, the
+ * profile's otherwise. Both take ?1 profile id, ?2 ?3 the key, ?4 the value. */
+static sqlite3_stmt *
+prepare_scoped(LvStorage *storage, gint64 profile_id, const char *general_sql,
+               const char *individual_sql, const char *a, const char *b, const char *value,
+               GError **error)
 {
     sqlite3_stmt *stmt =
-            profile_id == 0
-                    ? lv_storage_prepare(storage,
-                                         "SELECT value FROM param_gen WHERE category = ?2 AND "
-                                         "name = ?3 AND ?1 = 0",
-                                         error)
-                    : lv_storage_prepare(storage,
-                                         "SELECT value FROM param_ind WHERE profile_id = ?1 AND "
-                                         "category = ?2 AND name = ?3",
-                                         error);
+            lv_storage_prepare(storage, profile_id == 0 ? general_sql : individual_sql, error);
 
     if (stmt == NULL)
         return NULL;
     sqlite3_bind_int64(stmt, 1, profile_id);
-    bind_text(stmt, 2, category);
-    bind_text(stmt, 3, name);
-    return single_text(storage, stmt, error);
+    bind_text(stmt, 2, a);
+    bind_text(stmt, 3, b);
+    if (value != NULL)
+        bind_text(stmt, 4, value);
+    return stmt;
+}
+
+char *
+lv_storage_param_get(LvStorage *storage, gint64 profile_id, const char *category, const char *name,
+                     GError **error)
+{
+    sqlite3_stmt *stmt = prepare_scoped(
+            storage, profile_id,
+            "SELECT value FROM param_gen WHERE category = ?2 AND name = ?3 AND ?1 = 0",
+            "SELECT value FROM param_ind WHERE profile_id = ?1 AND category = ?2 AND name = ?3",
+            category, name, NULL, error);
+
+    return stmt != NULL ? single_text(storage, stmt, error) : NULL;
 }
 
 gboolean
 lv_storage_param_set(LvStorage *storage, gint64 profile_id, const char *category, const char *name,
                      const char *value, GError **error)
 {
-    sqlite3_stmt *stmt =
-            profile_id == 0
-                    ? lv_storage_prepare(storage,
-                                         "INSERT OR REPLACE INTO param_gen (category, name, value) "
-                                         "SELECT ?2, ?3, ?4 WHERE ?1 = 0",
-                                         error)
-                    : lv_storage_prepare(storage,
-                                         "INSERT OR REPLACE INTO param_ind (profile_id, category, "
-                                         "name, value) VALUES (?1, ?2, ?3, ?4)",
-                                         error);
+    sqlite3_stmt *stmt = prepare_scoped(
+            storage, profile_id,
+            "INSERT OR REPLACE INTO param_gen (category, name, value) SELECT ?2, ?3, ?4 "
+            "WHERE ?1 = 0",
+            "INSERT OR REPLACE INTO param_ind (profile_id, category, name, value) "
+            "VALUES (?1, ?2, ?3, ?4)",
+            category, name, value, error);
 
-    if (stmt == NULL)
-        return FALSE;
-    sqlite3_bind_int64(stmt, 1, profile_id);
-    bind_text(stmt, 2, category);
-    bind_text(stmt, 3, name);
-    bind_text(stmt, 4, value);
-    return lv_storage_step_done(storage, stmt, error);
+    return stmt != NULL && lv_storage_step_done(storage, stmt, error);
 }
 
 char *
 lv_storage_private_get(LvStorage *storage, gint64 profile_id, const char *namespace_,
                        const char *key, GError **error)
 {
-    sqlite3_stmt *stmt =
-            profile_id == 0
-                    ? lv_storage_prepare(storage,
-                                         "SELECT value FROM private_gen WHERE namespace = ?2 AND "
-                                         "key = ?3 AND ?1 = 0",
-                                         error)
-                    : lv_storage_prepare(storage,
-                                         "SELECT value FROM private_ind WHERE profile_id = ?1 AND "
-                                         "namespace = ?2 AND key = ?3",
-                                         error);
+    sqlite3_stmt *stmt = prepare_scoped(
+            storage, profile_id,
+            "SELECT value FROM private_gen WHERE namespace = ?2 AND key = ?3 AND ?1 = 0",
+            "SELECT value FROM private_ind WHERE profile_id = ?1 AND namespace = ?2 AND key = ?3",
+            namespace_, key, NULL, error);
 
-    if (stmt == NULL)
-        return NULL;
-    sqlite3_bind_int64(stmt, 1, profile_id);
-    bind_text(stmt, 2, namespace_);
-    bind_text(stmt, 3, key);
-    return single_text(storage, stmt, error);
+    return stmt != NULL ? single_text(storage, stmt, error) : NULL;
 }
 
 gboolean
 lv_storage_private_set(LvStorage *storage, gint64 profile_id, const char *namespace_,
                        const char *key, const char *value, GError **error)
 {
-    sqlite3_stmt *stmt =
-            profile_id == 0
-                    ? lv_storage_prepare(storage,
-                                         "INSERT OR REPLACE INTO private_gen (namespace, key, "
-                                         "value) SELECT ?2, ?3, ?4 WHERE ?1 = 0",
-                                         error)
-                    : lv_storage_prepare(storage,
-                                         "INSERT OR REPLACE INTO private_ind (profile_id, "
-                                         "namespace, key, value) VALUES (?1, ?2, ?3, ?4)",
-                                         error);
+    sqlite3_stmt *stmt = prepare_scoped(
+            storage, profile_id,
+            "INSERT OR REPLACE INTO private_gen (namespace, key, value) SELECT ?2, ?3, ?4 "
+            "WHERE ?1 = 0",
+            "INSERT OR REPLACE INTO private_ind (profile_id, namespace, key, value) "
+            "VALUES (?1, ?2, ?3, ?4)",
+            namespace_, key, value, error);
 
-    if (stmt == NULL)
-        return FALSE;
-    sqlite3_bind_int64(stmt, 1, profile_id);
-    bind_text(stmt, 2, namespace_);
-    bind_text(stmt, 3, key);
-    bind_text(stmt, 4, value);
-    return lv_storage_step_done(storage, stmt, error);
+    return stmt != NULL && lv_storage_step_done(storage, stmt, error);
 }
 
 gboolean
 lv_storage_private_delete(LvStorage *storage, gint64 profile_id, const char *namespace_,
                           const char *key, GError **error)
 {
-    sqlite3_stmt *stmt =
-            profile_id == 0
-                    ? lv_storage_prepare(storage,
-                                         "DELETE FROM private_gen WHERE namespace = ?2 AND "
-                                         "key = ?3 AND ?1 = 0",
-                                         error)
-                    : lv_storage_prepare(storage,
-                                         "DELETE FROM private_ind WHERE profile_id = ?1 AND "
-                                         "namespace = ?2 AND key = ?3",
-                                         error);
+    sqlite3_stmt *stmt = prepare_scoped(
+            storage, profile_id,
+            "DELETE FROM private_gen WHERE namespace = ?2 AND key = ?3 AND ?1 = 0",
+            "DELETE FROM private_ind WHERE profile_id = ?1 AND namespace = ?2 AND key = ?3",
+            namespace_, key, NULL, error);
 
-    if (stmt == NULL)
-        return FALSE;
-    sqlite3_bind_int64(stmt, 1, profile_id);
-    bind_text(stmt, 2, namespace_);
-    bind_text(stmt, 3, key);
-    return lv_storage_step_done(storage, stmt, error);
+    return stmt != NULL && lv_storage_step_done(storage, stmt, error);
 }

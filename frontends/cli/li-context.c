@@ -162,18 +162,18 @@ start_session(LiSession *session, const char *password)
 }
 
 static void
-on_session_known(LiContext *ctx, GVariant *reply, LiReplyFunc next)
+on_session_known(LiContext *ctx, GVariant *reply)
 {
     gboolean started = FALSE;
 
     g_variant_get(reply, "(b)", &started);
     if (started) {
-        next(ctx, NULL);
+        ctx->after_profile(ctx, NULL);
         return;
     }
     LiSession *session = g_new0(LiSession, 1);
     session->ctx = ctx;
-    session->next = next;
+    session->next = ctx->after_profile;
     const char *pwd = li_parsed_get_string(ctx->parsed, "pwd");
     if (pwd != NULL) {
         start_session(session, pwd);
@@ -184,39 +184,12 @@ on_session_known(LiContext *ctx, GVariant *reply, LiReplyFunc next)
     start_session(session, "");
 }
 
-typedef struct {
-    LiContext *ctx;
-    LiReplyFunc next;
-} LiProfileStep;
-
 static void
-on_is_started(GObject *source, GAsyncResult *result, gpointer user_data)
+on_profile_name(LiContext *ctx, GVariant *reply)
 {
-    g_autofree LiProfileStep *step = user_data;
-    GError *error = NULL;
-    g_autoptr(GVariant) reply = lv_bridge_call_finish(step->ctx->bridge, result, &error);
-
-    if (reply == NULL)
-        li_context_fail(step->ctx, error);
-    else
-        on_session_known(step->ctx, reply, step->next);
-}
-
-static void
-on_profile_name(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    LiProfileStep *step = user_data;
-    GError *error = NULL;
-    g_autoptr(GVariant) reply = lv_bridge_call_finish(step->ctx->bridge, result, &error);
-
-    if (reply == NULL) {
-        li_context_fail(step->ctx, error);
-        g_free(step);
-        return;
-    }
-    g_variant_get(reply, "(s)", &step->ctx->profile);
-    lv_bridge_call(step->ctx->bridge, "profileIsSessionStarted",
-                   g_variant_new("(s)", step->ctx->profile), NULL, on_is_started, step);
+    g_variant_get(reply, "(s)", &ctx->profile);
+    li_context_call(ctx, "profileIsSessionStarted", g_variant_new("(s)", ctx->profile),
+                    on_session_known);
 }
 
 void
@@ -228,10 +201,8 @@ li_context_use_profile(LiContext *ctx, LiReplyFunc next)
                                                  "to XMPP servers yet"));
         return;
     }
-    LiProfileStep *step = g_new0(LiProfileStep, 1);
-    step->ctx = ctx;
-    step->next = next;
-    lv_bridge_call(ctx->bridge, "profileNameGet",
-                   g_variant_new("(s)", li_parsed_get_string(ctx->parsed, "profile")), NULL,
-                   on_profile_name, step);
+    ctx->after_profile = next;
+    li_context_call(ctx, "profileNameGet",
+                    g_variant_new("(s)", li_parsed_get_string(ctx->parsed, "profile")),
+                    on_profile_name);
 }

@@ -15,7 +15,8 @@ struct _LiContext {
     GMainLoop *loop;
     const char *output; /* -O value, or NULL when the command has none */
     char *profile;      /* the profile name, once li_context_use_profile() resolved it */
-    gpointer data;      /* the running command's own state, freed with data_free */
+    void (*after_profile)(LiContext *ctx, GVariant *reply); /* li_context_use_profile */
+    gpointer data; /* the running command's own state, freed with data_free */
     GDestroyNotify data_free;
     int exit_code;
     gboolean done;
