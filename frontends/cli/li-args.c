@@ -271,6 +271,13 @@ find_short(GArray *options, char name)
     return NULL;
 }
 
+/* Options with a metavar or choices take a value; the others are flags. */
+static gboolean
+takes_value(const LiOption *o)
+{
+    return o->metavar != NULL || o->choices != NULL;
+}
+
 static gboolean
 store_value(LiParsed *parsed, const LiOption *o, const char *value, GError **error)
 {
@@ -285,7 +292,7 @@ store_value(LiParsed *parsed, const LiOption *o, const char *value, GError **err
     if (values == NULL) {
         values = g_ptr_array_new_with_free_func(g_free);
         g_hash_table_insert(parsed->values, (gpointer)o->long_name, values);
-    } else if (values->len > 0 && o->metavar == NULL && !(o->flags & LI_OPT_REPEAT)) {
+    } else if (values->len > 0 && !takes_value(o) && !(o->flags & LI_OPT_REPEAT)) {
         return TRUE; /* a flag given twice is still one flag */
     }
     if (values->len > 0)
@@ -306,7 +313,7 @@ parse_long(LiParsed *parsed, char **argv, int argc, int *i, GError **error)
 
     if (o == NULL)
         return fail(error, "unrecognized argument: --%s", name);
-    if (o->metavar == NULL) {
+    if (!takes_value(o)) {
         if (eq != NULL)
             return fail(error, "argument --%s: ignored explicit argument '%s'", name, eq + 1);
         return store_value(parsed, o, NULL, error);
@@ -328,7 +335,7 @@ parse_short(LiParsed *parsed, char **argv, int argc, int *i, GError **error)
         const LiOption *o = find_short(parsed->options, *p);
         if (o == NULL)
             return fail(error, "unrecognized argument: -%c", *p);
-        if (o->metavar == NULL) {
+        if (!takes_value(o)) {
             if (!store_value(parsed, o, NULL, error))
                 return FALSE;
             continue;

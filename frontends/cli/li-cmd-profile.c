@@ -450,7 +450,7 @@ static const LiOption create_options[] = {
     { 'j', "jid", NULL, "JID", "the XMPP address of the profile" },
     { 'x', "xmpp-password", NULL, "PASSWORD",
       "the XMPP account's password (asked without echo on a terminal when omitted)" },
-    { 'A', "autoconnect", NULL, NULL, "connect this profile when the backend starts",
+    { 'A', "autoconnect", NULL, "BOOL", "connect this profile when the backend starts",
       bool_choices },
     { 'C', "component", NULL, "COMPONENT", "the entry point, if this profile is a component" },
     { 0 },
@@ -475,7 +475,7 @@ static const LiOption modify_options[] = {
     { 'j', "jid", NULL, "JID", "the XMPP address of the profile" },
     { 'x', "xmpp-password", NULL, "PASSWORD", "the XMPP account's password" },
     { 'D', "default", NULL, NULL, "make this profile the default one" },
-    { 'A', "autoconnect", NULL, NULL, "connect this profile when the backend starts",
+    { 'A', "autoconnect", NULL, "BOOL", "connect this profile when the backend starts",
       bool_choices },
     { 0 },
 };

@@ -36,7 +36,7 @@ class ProfilesWithLi(h.LvTestCase):
     def test_create_list_default_info(self):
         self.li("profile", "create", "alice", "-p", "pw-alice", "-j", "Alice@Example.org",
                 "-x", "xmpp-secret-1")
-        self.li("profile", "create", "bob", "-p", "pw-bob", "-j", "bob@example.org")
+        self.li("profile", "create", "bob", "-p", "pw-bob", "-j", "bob@example.org", "-A", "true")
         self.assertEqual(self.li("profile", "list").stdout.split(), ["alice", "bob"])
         self.assertEqual(self.li("profile", "default").stdout.strip(), "alice")  # the first
         info = json.loads(self.li("profile", "info", "-p", "alice", "--pwd", "pw-alice",
@@ -45,6 +45,8 @@ class ProfilesWithLi(h.LvTestCase):
         self.assertEqual(info["XMPP password"], "xmpp-secret-1")
         plain = self.li("profile", "info", "-p", "alice", "--pwd", "pw-alice").stdout
         self.assertNotIn("xmpp-secret-1", plain)
+        self.assertIn("autoconnect (backend): true",
+                      self.li("profile", "info", "-p", "bob", "--pwd", "pw-bob").stdout)
         self.li("profile", "modify", "-p", "bob", "--pwd", "pw-bob", "-D")
         self.assertEqual(self.li("profile", "default").stdout.strip(), "bob")
 
@@ -83,6 +85,13 @@ class ProfilesWithLi(h.LvTestCase):
         self.li("profile", "info", "-p", "alice", "--pwd", "old", code=1)
         info = self.li("profile", "info", "-p", "alice", "--pwd", "new", "--show-password").stdout
         self.assertIn("XMPP password: kept-secret", info)
+        # No password at all, then: no question needed any more.
+        self.li("profile", "modify", "-p", "alice", "--disable-password", "-A", "true")
+        h.backend(self.env, "stop")
+        h.Foreground(self.env).wait_ready()
+        info = self.li("profile", "info", "-p", "alice", "--show-password").stdout
+        self.assertIn("XMPP password: kept-secret", info)
+        self.assertIn("autoconnect (backend): true", info)
 
     def test_params(self):
         self.li("profile", "create", "alice", "-p", "pw")
