@@ -32,18 +32,37 @@ on_value(LiContext *ctx, GVariant *reply)
     li_context_done(ctx, 0);
 }
 
+/* A password shows in clear only with --show-password: getParamA always masks. */
+static void
+on_type(LiContext *ctx, GVariant *reply)
+{
+    const char *const *args = li_parsed_get_positionals(ctx->parsed);
+    const char *attribute = li_parsed_get_string(ctx->parsed, "attribute");
+    const char *type = NULL;
+    gint limit = -1;
+
+    g_variant_get(reply, "(&s)", &type);
+    if (!security_limit(ctx, &limit))
+        return;
+    if (g_str_equal(type, "password") && g_str_equal(attribute, "value") &&
+        li_parsed_get_count(ctx->parsed, "show-password") == 0) {
+        li_context_call(ctx, "getParamA",
+                        g_variant_new("(ssss)", args[1], args[0], attribute, ctx->profile),
+                        on_value);
+        return;
+    }
+    li_context_call(ctx, "asyncGetParamA",
+                    g_variant_new("(sssis)", args[1], args[0], attribute, limit, ctx->profile),
+                    on_value);
+}
+
 static void
 on_get_profile(LiContext *ctx, GVariant *reply)
 {
     const char *const *args = li_parsed_get_positionals(ctx->parsed);
-    const char *attribute = li_parsed_get_string(ctx->parsed, "attribute");
-    gint limit = -1;
 
-    if (!security_limit(ctx, &limit))
-        return;
-    li_context_call(ctx, "asyncGetParamA",
-                    g_variant_new("(sssis)", args[1], args[0], attribute, limit, ctx->profile),
-                    on_value);
+    li_context_call(ctx, "getParamA",
+                    g_variant_new("(ssss)", args[1], args[0], "type", ctx->profile), on_type);
 }
 
 static void
@@ -79,6 +98,7 @@ param_set(LiContext *ctx)
 
 static const LiOption get_options[] = {
     { 'a', "attribute", NULL, "ATTRIBUTE", "the attribute to get", NULL, "value" },
+    { 0, "show-password", NULL, NULL, "show a password parameter IN CLEAR TEXT" },
     { 0, "security-limit", NULL, "SECURITY_LIMIT", "the security limit (-1: none)", NULL, "-1" },
     { 0 },
 };

@@ -180,6 +180,9 @@ class NoSecretLeaks(h.LvTestCase):
             r = h.li(env, "profile", "modify", "-p", "alice", "-w", "profile-secret-4")
             self.assertEqual(r.returncode, 0, r.stderr)
             r = h.li(env, "param", "get", "Connection", "Password", "-p", "alice")
+            self.assertEqual(r.stdout.strip(), "********")
+            r = h.li(env, "param", "get", "Connection", "Password", "-p", "alice",
+                     "--show-password")
             self.assertEqual(r.stdout.strip(), "xmpp-secret-3")  # in clear only on request
             r = h.li(env, "param", "get", "Connection", "Password", "-p", "alice",
                      "--security-limit", "10")
