@@ -22,6 +22,9 @@ static const LvConfigOption options[] = {
       "Least important log records kept: debug, info, warning or error." },
     { "DEFAULT", "log_colors", LV_CONFIG_TYPE_STRING, "true", "LIBERVIA_LOG_COLORS",
       "Colours in terminal logs: true (when on a terminal), force or false." },
+    { "DEFAULT", "hosts_dict", LV_CONFIG_TYPE_DICT, "{}", "LIBERVIA_HOSTS_DICT",
+      "Where to reach XMPP domains without DNS records: {\"domain\": {\"host\": h, \"port\": "
+      "p}}." },
     { NULL },
 };
 

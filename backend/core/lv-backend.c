@@ -2,6 +2,7 @@
 #include "lv-backend.h"
 
 #include "lv-bridge-interface.h"
+#include "lv-connections.h"
 #include "lv-crypto.h"
 #include "lv-paths.h"
 #include "lv-profiles.h"
@@ -21,6 +22,7 @@ struct _LvBackend {
     GHashTable *namespaces; /* short name → namespace */
     LvStorage *storage;
     LvProfiles *profiles;
+    LvConnections *connections;
     GPtrArray *ready_waiters; /* LvInvocation* of getReady calls made too early */
     GArray *sinks;            /* LvSignalSink */
     guint next_sink_id;
@@ -49,6 +51,7 @@ lv_backend_new(LvConfig *config, GError **error)
     lv_backend_register_methods(backend, lv_core_methods());
     lv_backend_register_methods(backend, lv_profile_methods());
     lv_backend_register_methods(backend, lv_param_methods());
+    lv_backend_register_methods(backend, lv_connection_methods());
     return backend;
 }
 
@@ -63,7 +66,8 @@ lv_backend_free(LvBackend *backend)
     }
     g_ptr_array_unref(backend->ready_waiters);
     g_array_unref(backend->sinks);
-    lv_profiles_free(backend->profiles); /* wipes the session keys */
+    lv_connections_free(backend->connections); /* closes the streams */
+    lv_profiles_free(backend->profiles);       /* wipes the session keys */
     lv_storage_close(backend->storage);
     g_hash_table_unref(backend->namespaces);
     g_hash_table_unref(backend->methods);
@@ -81,6 +85,7 @@ lv_backend_start(LvBackend *backend, GError **error)
     if (backend->storage == NULL)
         return FALSE;
     backend->profiles = lv_profiles_new(backend->storage);
+    backend->connections = lv_connections_new(backend);
     backend->ready = TRUE;
     for (guint i = 0; i < backend->ready_waiters->len; i++)
         lv_invocation_return_value(g_ptr_array_index(backend->ready_waiters, i), NULL);
@@ -114,6 +119,12 @@ LvProfiles *
 lv_backend_get_profiles(LvBackend *backend)
 {
     return backend->profiles;
+}
+
+LvConnections *
+lv_backend_get_connections(LvBackend *backend)
+{
+    return backend->connections;
 }
 
 const char *

@@ -75,6 +75,10 @@ void lv_backend_wait_ready(LvBackend *backend, LvInvocation *invocation);
 typedef struct _LvProfiles LvProfiles;
 LvProfiles *lv_backend_get_profiles(LvBackend *backend);
 
+/* The XMPP connections of the profiles (transfer none). */
+typedef struct _LvConnections LvConnections;
+LvConnections *lv_backend_get_connections(LvBackend *backend);
+
 /* The method tables of the core (lv-core-methods.c, lv-profile-methods.c,
  * lv-param-methods.c). */
 const LvMethod *lv_core_methods(void);

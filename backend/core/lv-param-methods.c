@@ -5,64 +5,15 @@
 
 #include "lv-backend.h"
 #include "lv-params.h"
+#include "lv-profile-params.h"
 #include "lv-profiles.h"
-
-/* Where a sealed value belongs: opening it anywhere else fails. */
-static char *
-seal_context(const LvStoredProfile *profile, const LvParamDef *def)
-{
-    return g_strdup_printf("%" G_GINT64_FORMAT "/%s/%s", profile->id, def->category, def->name);
-}
-
-static const LvParamDef *
-lookup_param(const char *category, const char *name, GError **error)
-{
-    const LvParamDef *def = lv_params_lookup(category, name);
-
-    if (def == NULL)
-        g_set_error(error, LV_ERROR, LV_ERROR_NOT_FOUND, "unknown parameter %s/%s", category, name);
-    return def;
-}
-
-/* The stored or default value; passwords as stored (sealed, or a hash). */
-static char *
-stored_value(LvProfiles *profiles, const LvStoredProfile *profile, const LvParamDef *def,
-             GError **error)
-{
-    GError *local = NULL;
-    char *value = lv_storage_param_get(lv_profiles_get_storage(profiles), profile->id,
-                                       def->category, def->name, &local);
-
-    if (local != NULL) {
-        g_propagate_error(error, local);
-        return NULL;
-    }
-    return value != NULL ? value : g_strdup(def->default_value);
-}
-
-/* The "value" a caller may see: @clear allows opening a password. */
-static char *
-visible_value(LvProfiles *profiles, const LvStoredProfile *profile, const LvParamDef *def,
-              gboolean clear, GError **error)
-{
-    if (g_str_equal(def->category, "General") && g_str_equal(def->name, "Password"))
-        return g_strdup(lv_params_mask(profile->password_hash)); /* only ever a hash */
-    g_autofree char *value = stored_value(profiles, profile, def, error);
-    if (value == NULL || def->type != LV_PARAM_PASSWORD)
-        return g_steal_pointer(&value);
-    const LvSecretKey *key = lv_profiles_get_key(profiles, profile->name);
-    if (!clear || key == NULL || value[0] == '\0')
-        return g_strdup(lv_params_mask(value));
-    g_autofree char *context = seal_context(profile, def);
-    return lv_crypto_open(key, value, context, error);
-}
 
 static char *
 attribute_of(LvProfiles *profiles, const LvStoredProfile *profile, const LvParamDef *def,
              const char *attribute, gboolean clear, GError **error)
 {
     if (attribute[0] == '\0' || g_str_equal(attribute, "value"))
-        return visible_value(profiles, profile, def, clear, error);
+        return lv_profile_params_get_value(profiles, profile, def, clear, error);
     if (g_str_equal(attribute, "type"))
         return g_strdup(lv_params_type_name(def));
     if (g_str_equal(attribute, "label"))
@@ -81,7 +32,7 @@ get_param(LvBackend *backend, LvInvocation *invocation, const char *name, const 
 {
     LvProfiles *profiles = lv_backend_get_profiles(backend);
     GError *error = NULL;
-    const LvParamDef *def = lookup_param(category, name, &error);
+    const LvParamDef *def = lv_profile_params_lookup(category, name, &error);
     g_autoptr(LvStoredProfile) profile = NULL;
     g_autofree char *value = NULL;
 
@@ -145,28 +96,6 @@ on_password_changed(GObject *source, GAsyncResult *result, gpointer user_data)
     g_free(change);
 }
 
-/* Stores @value (already valid) for @def: sealed when it is a secret. */
-static gboolean
-store_param(LvProfiles *profiles, const LvStoredProfile *profile, const LvParamDef *def,
-            const char *value, GError **error)
-{
-    g_autofree char *sealed = NULL;
-
-    if (def->type == LV_PARAM_PASSWORD && value[0] != '\0') {
-        const LvSecretKey *key = lv_profiles_get_key(profiles, profile->name);
-        if (key == NULL) {
-            g_set_error(error, LV_ERROR, LV_ERROR_PERMISSION,
-                        "start the session of %s before setting %s/%s", profile->name,
-                        def->category, def->name);
-            return FALSE;
-        }
-        g_autofree char *context = seal_context(profile, def);
-        sealed = lv_crypto_seal(key, value, context);
-    }
-    return lv_storage_param_set(lv_profiles_get_storage(profiles), profile->id, def->category,
-                                def->name, sealed != NULL ? sealed : value, error);
-}
-
 static void
 method_set_param(LvBackend *backend, LvInvocation *invocation)
 {
@@ -179,7 +108,7 @@ method_set_param(LvBackend *backend, LvInvocation *invocation)
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s&si&s)", &name, &value, &category,
                   &limit, &key);
-    const LvParamDef *def = lookup_param(category, name, &error);
+    const LvParamDef *def = lv_profile_params_lookup(category, name, &error);
     if (def != NULL && !lv_params_visible(def, limit))
         g_set_error(&error, LV_ERROR, LV_ERROR_PERMISSION, "%s/%s is above security limit %d",
                     category, name, limit);
@@ -193,7 +122,7 @@ method_set_param(LvBackend *backend, LvInvocation *invocation)
         return;
     }
     if (error == NULL && lv_params_validate(def, value, &normalized, &error))
-        store_param(profiles, profile, def, normalized, &error);
+        lv_profile_params_store(profiles, profile, def, normalized, &error);
     if (error != NULL) {
         lv_invocation_return_error(invocation, error);
         return;
@@ -226,7 +155,7 @@ method_values_from_category(LvBackend *backend, LvInvocation *invocation)
     for (const LvParamDef *def = lv_params_all(); def->category != NULL; def++) {
         if (!g_str_equal(def->category, category) || !lv_params_visible(def, limit))
             continue;
-        g_autofree char *value = visible_value(profiles, profile, def, FALSE, &error);
+        g_autofree char *value = lv_profile_params_get_value(profiles, profile, def, FALSE, &error);
         if (value == NULL) {
             g_variant_builder_clear(&values);
             lv_invocation_return_error(invocation, error);

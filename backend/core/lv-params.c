@@ -25,6 +25,8 @@ static const LvParamDef params[] = {
       NO_RANGE },
     { "Connection", "autodisconnect", "Disconnect on frontend closure", LV_PARAM_BOOL, "false", 50,
       NO_RANGE },
+    { "Connection", "CA file", "Certificate authorities to trust (a PEM file; empty: the system's)",
+      LV_PARAM_STRING, "", 50, NO_RANGE },
     { "Connection", "check_certificate", "Check certificate (don't uncheck if unsure)",
       LV_PARAM_BOOL, "true", 4, NO_RANGE },
     { NULL },

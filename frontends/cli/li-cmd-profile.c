@@ -435,6 +435,33 @@ profile_modify(LiContext *ctx)
     li_context_use_profile(ctx, on_modify_profile);
 }
 
+/* ---- connect, disconnect ---- */
+
+/* li_context_use_profile() did the work: -c connects, --start-session unlocks. */
+static void
+profile_connect(LiContext *ctx)
+{
+    if (li_parsed_get_count(ctx->parsed, "connect") == 0 &&
+        li_parsed_get_count(ctx->parsed, "start-session") == 0) {
+        fail(ctx, LV_ERROR_INVALID_ARGUMENT,
+             "use -c/--connect to connect, or --start-session to only unlock the profile");
+        return;
+    }
+    li_context_use_profile(ctx, done);
+}
+
+static void
+on_disconnect_profile(LiContext *ctx, GVariant *reply)
+{
+    li_context_call(ctx, "disconnect", g_variant_new("(s)", ctx->profile), done);
+}
+
+static void
+profile_disconnect(LiContext *ctx)
+{
+    li_context_use_profile(ctx, on_disconnect_profile);
+}
+
 /* ---- the table ---- */
 
 static const LiOption list_options[] = {
@@ -514,14 +541,29 @@ static const LiCommand modify_command = {
     profile_modify,
 };
 
-static const LiCommand *const profile_commands[] = {
-    &create_command,
-    &default_command,
-    &delete_command,
-    &info_command,
-    &list_command,
-    &modify_command,
+static const LiCommand connect_command = {
+    "connect",
+    "connect a profile",
+    LI_SHARED_PROFILE | LI_SHARED_CONNECT | LI_SHARED_SESSION,
     NULL,
+    NULL,
+    NULL,
+    profile_connect,
+};
+static const LiCommand disconnect_command = {
+    "disconnect",
+    "disconnect a profile",
+    LI_SHARED_PROFILE | LI_SHARED_CONNECT | LI_SHARED_SESSION,
+    NULL,
+    NULL,
+    NULL,
+    profile_disconnect,
+};
+
+static const LiCommand *const profile_commands[] = {
+    &connect_command, &create_command,     &default_command,
+    &delete_command,  &disconnect_command, &info_command,
+    &list_command,    &modify_command,     NULL,
 };
 
 const LiGroup li_cmd_profile = {

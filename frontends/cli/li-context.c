@@ -114,6 +114,7 @@ typedef struct {
     LiReplyFunc next;
     guint tries;
     gboolean guessed; /* the last try was the empty password, not the user's */
+    gboolean connect; /* -c: connect, which starts the session too */
 } LiSession;
 
 static void start_session(LiSession *session, const char *password);
@@ -156,24 +157,31 @@ start_session(LiSession *session, const char *password)
 {
     LiContext *ctx = session->ctx;
 
-    lv_bridge_call(ctx->bridge, "profileStartSession",
-                   g_variant_new("(ss)", password, ctx->profile), NULL, on_session_started,
-                   session);
+    /* connect starts the session too, with the same password. */
+    GVariant *args = session->connect
+                             ? g_variant_new("(ss@a{ss})", ctx->profile, password,
+                                             g_variant_new_array(G_VARIANT_TYPE("{ss}"), NULL, 0))
+                             : g_variant_new("(ss)", password, ctx->profile);
+
+    lv_bridge_call(ctx->bridge, session->connect ? "connect" : "profileStartSession", args, NULL,
+                   on_session_started, session);
 }
 
 static void
 on_session_known(LiContext *ctx, GVariant *reply)
 {
     gboolean started = FALSE;
+    gboolean connect = li_parsed_get_count(ctx->parsed, "connect") > 0;
 
     g_variant_get(reply, "(b)", &started);
-    if (started) {
+    if (started && !connect) {
         ctx->after_profile(ctx, NULL);
         return;
     }
     LiSession *session = g_new0(LiSession, 1);
     session->ctx = ctx;
     session->next = ctx->after_profile;
+    session->connect = connect;
     const char *pwd = li_parsed_get_string(ctx->parsed, "pwd");
     if (pwd != NULL) {
         start_session(session, pwd);
@@ -195,12 +203,6 @@ on_profile_name(LiContext *ctx, GVariant *reply)
 void
 li_context_use_profile(LiContext *ctx, LiReplyFunc next)
 {
-    if (li_parsed_get_count(ctx->parsed, "connect") > 0) {
-        li_context_fail(ctx, g_error_new_literal(LV_ERROR, LV_ERROR_FEATURE_NOT_FOUND,
-                                                 "-c/--connect: this backend does not connect "
-                                                 "to XMPP servers yet"));
-        return;
-    }
     ctx->after_profile = next;
     li_context_call(ctx, "profileNameGet",
                     g_variant_new("(s)", li_parsed_get_string(ctx->parsed, "profile")),

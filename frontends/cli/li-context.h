@@ -46,7 +46,7 @@ void li_context_call(LiContext *ctx, const char *method, GVariant *params, LiRep
 /* For commands with the profile options: resolves -p, then (unless the session is
  * started) starts the session with --pwd, or with the password asked on the
  * terminal (asked again after a wrong one), then goes on with @next(ctx, NULL).
- * -c/--connect is refused until connections exist. */
+ * With -c/--connect the profile is connected (which starts the session) first. */
 void li_context_use_profile(LiContext *ctx, LiReplyFunc next);
 
 G_END_DECLS

@@ -1,0 +1,92 @@
+/* lv-connection-methods: connect, disconnect and isConnected on the bridge. */
+#include "lv-connections.h"
+#include "lv-profiles.h"
+
+typedef struct {
+    LvBackend *backend;
+    LvInvocation *invocation;
+} PendingConnect;
+
+static void
+on_session(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autofree PendingConnect *pending = user_data;
+    LvProfiles *profiles = lv_backend_get_profiles(pending->backend);
+    GError *error = NULL;
+    gboolean already = FALSE;
+    const char *key = NULL;
+
+    if (!lv_profiles_start_session_finish(profiles, result, &already, &error)) {
+        lv_invocation_return_error(pending->invocation, error);
+        return;
+    }
+    g_variant_get(lv_invocation_get_parameters(pending->invocation), "(&s&s@a{ss})", &key, NULL,
+                  NULL);
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, key, &error);
+    if (profile == NULL) {
+        lv_invocation_return_error(pending->invocation, error);
+        return;
+    }
+    lv_connections_connect(lv_backend_get_connections(pending->backend), profile->name,
+                           pending->invocation);
+}
+
+/* As Libervia: connecting starts the profile's session with @password first. */
+static void
+method_connect(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL, *password = NULL;
+    PendingConnect *pending = g_new0(PendingConnect, 1);
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s@a{ss})", &key, &password, NULL);
+    pending->backend = backend;
+    pending->invocation = invocation;
+    lv_profiles_start_session_async(lv_backend_get_profiles(backend), key, password, on_session,
+                                    pending);
+}
+
+static void
+method_disconnect(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+    if (profile == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_connections_disconnect(lv_backend_get_connections(backend), profile->name, invocation);
+}
+
+static void
+method_is_connected(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+    if (profile == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    gboolean connected =
+            lv_connections_is_connected(lv_backend_get_connections(backend), profile->name);
+    lv_invocation_return_value(invocation, g_variant_new("(b)", connected));
+}
+
+static const LvMethod connection_methods[] = {
+    { "connect", method_connect },
+    { "disconnect", method_disconnect },
+    { "isConnected", method_is_connected },
+    { NULL, NULL },
+};
+
+const LvMethod *
+lv_connection_methods(void)
+{
+    return connection_methods;
+}

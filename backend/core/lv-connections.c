@@ -1,0 +1,219 @@
+/* lv-connections: profiles' connections on the main thread's side. */
+#include "lv-connections.h"
+
+#include <string.h>
+
+#include "lv-crypto.h"
+#include "lv-params.h"
+#include "lv-profile-params.h"
+#include "lv-profiles.h"
+#include "lv-xmpp-account.h"
+
+typedef struct {
+    LvXmppAccount *account;
+    GPtrArray *waiting_connect;    /* LvInvocation* */
+    GPtrArray *waiting_disconnect; /* LvInvocation* */
+} Connection;
+
+struct _LvConnections {
+    LvBackend *backend;
+    GHashTable *by_profile; /* profile name → Connection* */
+};
+
+static void
+answer_all(GPtrArray *waiting, GVariant *value, const GError *error)
+{
+    for (guint i = 0; i < waiting->len; i++) {
+        LvInvocation *invocation = waiting->pdata[i];
+        if (error != NULL)
+            lv_invocation_return_error(invocation, g_error_copy(error));
+        else
+            lv_invocation_return_value(invocation, value != NULL ? g_variant_ref(value) : NULL);
+    }
+    g_ptr_array_set_size(waiting, 0);
+}
+
+static void
+connection_free(gpointer data)
+{
+    Connection *connection = data;
+    g_autoptr(GError) error =
+            g_error_new_literal(LV_ERROR, LV_ERROR_CANCELLED, "the backend is shutting down");
+
+    lv_xmpp_account_free(connection->account);
+    answer_all(connection->waiting_connect, NULL, error);
+    answer_all(connection->waiting_disconnect, NULL, NULL);
+    g_ptr_array_unref(connection->waiting_connect);
+    g_ptr_array_unref(connection->waiting_disconnect);
+    g_free(connection);
+}
+
+LvConnections *
+lv_connections_new(LvBackend *backend)
+{
+    LvConnections *connections = g_new0(LvConnections, 1);
+
+    connections->backend = backend;
+    connections->by_profile =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, connection_free);
+    return connections;
+}
+
+void
+lv_connections_free(LvConnections *connections)
+{
+    if (connections == NULL)
+        return;
+    g_hash_table_unref(connections->by_profile);
+    g_free(connections);
+}
+
+gboolean
+lv_connections_is_connected(LvConnections *connections, const char *profile)
+{
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+
+    return connection != NULL && lv_xmpp_account_is_connected(connection->account);
+}
+
+static void
+on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, const GError *error,
+                 gpointer user_data)
+{
+    LvConnections *connections = user_data;
+    const char *profile = lv_xmpp_account_get_profile(account);
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+    g_autoptr(GVariant) not_before = g_variant_ref_sink(g_variant_new("(b)", FALSE));
+
+    if (connection == NULL || connection->account != account)
+        return;
+    switch (event) {
+    case LV_XMPP_EVENT_CONNECTED:
+        g_info("%s: connected as %s", profile, jid);
+        lv_backend_emit_signal(connections->backend, "connected",
+                               g_variant_new("(ss)", jid != NULL ? jid : "", profile));
+        answer_all(connection->waiting_connect, not_before, NULL);
+        return;
+    case LV_XMPP_EVENT_FAILED:
+        g_message("%s: connection failed: %s", profile, error->message);
+        answer_all(connection->waiting_connect, NULL, error);
+        answer_all(connection->waiting_disconnect, NULL, NULL);
+        break;
+    case LV_XMPP_EVENT_DISCONNECTED:
+        if (error != NULL)
+            g_message("%s: disconnected: %s", profile, error->message);
+        else
+            g_info("%s: disconnected", profile);
+        lv_backend_emit_signal(connections->backend, "disconnected", g_variant_new("(s)", profile));
+        answer_all(connection->waiting_disconnect, NULL, NULL);
+        break;
+    }
+    /* Reconnection with backoff arrives with stream management; for now a lost
+     * connection ends here. */
+    g_hash_table_remove(connections->by_profile, profile);
+}
+
+/* The address to connect to: Force server/port, else hosts_dict, else the JID. */
+static void
+resolve_host(LvConnections *connections, LvXmppSettings *settings, const char *force_server,
+             const char *force_port)
+{
+    if (force_server != NULL && force_server[0] != '\0')
+        settings->host = g_strdup(force_server);
+    if (force_port != NULL && force_port[0] != '\0')
+        settings->port = (guint16)g_ascii_strtoull(force_port, NULL, 10);
+    if (settings->host != NULL)
+        return;
+    g_autoptr(JsonNode) hosts = lv_config_dup_json(lv_backend_get_config(connections->backend),
+                                                   "DEFAULT", "hosts_dict", NULL);
+    const char *domain = strchr(settings->jid, '@');
+    domain = domain != NULL ? domain + 1 : settings->jid;
+    g_autofree char *bare_domain = g_strndup(domain, strcspn(domain, "/"));
+    if (hosts == NULL || !JSON_NODE_HOLDS_OBJECT(hosts))
+        return;
+    JsonObject *entry = json_object_get_object_member(json_node_get_object(hosts), bare_domain);
+    if (entry == NULL)
+        return;
+    if (json_object_has_member(entry, "host"))
+        settings->host = g_strdup(json_object_get_string_member(entry, "host"));
+    if (json_object_has_member(entry, "port"))
+        settings->port = (guint16)json_object_get_int_member(entry, "port");
+}
+
+/* The settings of @profile from its parameters; NULL and an error if incomplete. */
+static LvXmppSettings *
+settings_for(LvConnections *connections, const LvStoredProfile *profile, GError **error)
+{
+    LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
+    const char *names[] = { "JabberID",   "Password", "Force server",
+                            "Force port", "CA file",  "check_certificate" };
+    char *values[G_N_ELEMENTS(names)] = { NULL };
+    g_autoptr(LvXmppSettings) settings = g_new0(LvXmppSettings, 1);
+    gboolean ok = TRUE;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(names) && ok; i++) {
+        const LvParamDef *def = lv_params_lookup("Connection", names[i]);
+        values[i] = lv_profile_params_get_value(profiles, profile, def, TRUE, error);
+        ok = values[i] != NULL;
+    }
+    if (ok && (values[0][0] == '\0' || g_str_equal(values[0], "name@example.org"))) {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA,
+                    "profile %s has no XMPP address: set Connection/JabberID", profile->name);
+        ok = FALSE;
+    }
+    if (ok) {
+        settings->jid = g_strdup(values[0]);
+        settings->password = g_strdup(values[1]);
+        settings->ca_file = values[4][0] != '\0' ? g_strdup(values[4]) : NULL;
+        settings->check_certificate = g_strcmp0(values[5], "false") != 0;
+        resolve_host(connections, settings, values[2], values[3]);
+    }
+    lv_crypto_wipe(values[1]);
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+        g_free(values[i]);
+    return ok ? g_steal_pointer(&settings) : NULL;
+}
+
+void
+lv_connections_connect(LvConnections *connections, const char *profile_name,
+                       LvInvocation *invocation)
+{
+    LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile_name);
+    GError *error = NULL;
+
+    if (connection != NULL && lv_xmpp_account_is_connected(connection->account)) {
+        lv_invocation_return_value(invocation, g_variant_new("(b)", TRUE));
+        return;
+    }
+    if (connection != NULL) { /* already on its way */
+        g_ptr_array_add(connection->waiting_connect, invocation);
+        return;
+    }
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, profile_name, &error);
+    LvXmppSettings *settings = profile != NULL ? settings_for(connections, profile, &error) : NULL;
+    if (settings == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    connection = g_new0(Connection, 1);
+    connection->waiting_connect = g_ptr_array_new();
+    connection->waiting_disconnect = g_ptr_array_new();
+    connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
+    g_ptr_array_add(connection->waiting_connect, invocation);
+    g_hash_table_insert(connections->by_profile, g_strdup(profile_name), connection);
+    lv_xmpp_account_connect(connection->account, settings);
+}
+
+void
+lv_connections_disconnect(LvConnections *connections, const char *profile, LvInvocation *invocation)
+{
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+
+    if (connection == NULL) {
+        lv_invocation_return_value(invocation, NULL); /* already disconnected */
+        return;
+    }
+    g_ptr_array_add(connection->waiting_disconnect, invocation);
+    lv_xmpp_account_disconnect(connection->account);
+}

@@ -1,0 +1,30 @@
+/* lv-connections: the XMPP connections of the profiles: settings from the
+ * parameters and libervia.conf, one LvXmppAccount per connected profile, the
+ * connected/disconnected signals, and the calls waiting for them. */
+#pragma once
+
+#include "lv-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct _LvConnections LvConnections;
+
+LvConnections *lv_connections_new(LvBackend *backend);
+/* Closes every connection (their threads are joined). */
+void lv_connections_free(LvConnections *connections);
+
+gboolean lv_connections_is_connected(LvConnections *connections, const char *profile);
+
+/* Connects @profile (its session must be started); @invocation is answered with
+ * (b) FALSE once connected, or the error. */
+void lv_connections_connect(LvConnections *connections, const char *profile,
+                            LvInvocation *invocation);
+
+/* Disconnects @profile; @invocation is answered once it is. */
+void lv_connections_disconnect(LvConnections *connections, const char *profile,
+                               LvInvocation *invocation);
+
+/* The connection methods (lv-connection-methods.c). */
+const LvMethod *lv_connection_methods(void);
+
+G_END_DECLS

@@ -1,0 +1,60 @@
+/* lv-xmpp-account: one XMPP account's connection, in its own I/O thread.
+ *
+ * libstrophe 0.12 runs the TLS handshake and SCRAM synchronously inside
+ * xmpp_run_once, so each account gets a thread with its own GMainContext: a slow
+ * or stalling server never freezes the bridge or another account. The thread
+ * watches the account's socket with a GSource (no polling); a timer runs only
+ * while connecting. Every libstrophe call for the account stays in its thread;
+ * events come back to the main context as owned messages.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _LvXmppAccount LvXmppAccount;
+
+/* How to reach and log in to the account (plain data carrier; secrets wiped when
+ * freed). */
+typedef struct {
+    char *jid;
+    char *password;
+    char *host;    /* NULL: from the JID's domain (SRV, then A/AAAA) */
+    guint16 port;  /* 0: default */
+    char *ca_file; /* NULL: the system store (SSL_CERT_FILE is honoured) */
+    gboolean check_certificate;
+} LvXmppSettings;
+
+void lv_xmpp_settings_free(LvXmppSettings *settings);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvXmppSettings, lv_xmpp_settings_free)
+
+typedef enum {
+    LV_XMPP_EVENT_CONNECTED,    /* session established; @jid is the bound full JID */
+    LV_XMPP_EVENT_DISCONNECTED, /* after a session, or on request; @error may say why */
+    LV_XMPP_EVENT_FAILED,       /* never got a session: @error says why */
+} LvXmppEvent;
+
+/* Called on the main context that created the account. */
+typedef void (*LvXmppEventFunc)(LvXmppAccount *account, LvXmppEvent event, const char *jid,
+                                const GError *error, gpointer user_data);
+
+/* A new account for @profile; its thread starts now, idle (transfer full). */
+LvXmppAccount *lv_xmpp_account_new(const char *profile, LvXmppEventFunc func, gpointer user_data);
+
+/* Stops the thread (closing any connection at once) and frees the account. */
+void lv_xmpp_account_free(LvXmppAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvXmppAccount, lv_xmpp_account_free)
+
+const char *lv_xmpp_account_get_profile(LvXmppAccount *account);
+
+/* Connects with @settings (taken). The answer is a CONNECTED or FAILED event. */
+void lv_xmpp_account_connect(LvXmppAccount *account, LvXmppSettings *settings);
+
+/* Closes the stream politely; a DISCONNECTED event follows. */
+void lv_xmpp_account_disconnect(LvXmppAccount *account);
+
+/* The main context's view: TRUE between CONNECTED and DISCONNECTED. */
+gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);
+
+G_END_DECLS
