@@ -295,8 +295,18 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 static void
 drain(LvXmppAccount *account)
 {
+    /* libstrophe 0.12's SCRAM is not safe to run in two threads at once (seen here:
+     * concurrent logins send wrong proofs), so accounts take turns until their
+     * session is up; connected accounts run freely. */
+    static GMutex login_lock;
+    gboolean logging_in = !account->session;
+
+    if (logging_in)
+        g_mutex_lock(&login_lock);
     for (int i = 0; i < DRAIN_TURNS && account->xctx != NULL; i++)
         xmpp_run_once(account->xctx, 0);
+    if (logging_in)
+        g_mutex_unlock(&login_lock);
     if (account->fd_source != NULL && account->conn != NULL) {
         GIOCondition wanted = G_IO_IN | G_IO_ERR | G_IO_HUP;
         if (xmpp_conn_send_queue_len(account->conn) > 0)

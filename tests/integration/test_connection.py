@@ -124,6 +124,42 @@ class Connection(h.LvTestCase):
         self.backend.proc.terminate()
         self.assertEqual(self.backend.proc.wait(10), 0)
 
+    def test_idle_connected_costs_no_cpu(self):
+        self.start()
+        self.make_profile()
+        self.li("profile", "connect", "-c", "-p", "alice", "--pwd", "pw")
+        pid = self.backend.proc.pid
+
+        def cpu_ticks():
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime + stime
+
+        time.sleep(0.5)
+        before = cpu_ticks()
+        time.sleep(5)
+        spent = cpu_ticks() - before
+        # No polling: an idle connected backend sleeps (ticks are 10 ms).
+        self.assertLessEqual(spent, 2, f"{spent} ticks of CPU in 5 s idle")
+
+    def test_many_profiles_at_once(self):
+        self.start()
+        names = ["p1", "p2", "p3", "p4"]
+        for name in names:
+            jid = self.prosody.register(name, "pw-" + name)
+            self.li("profile", "create", name, "-p", "", "-j", jid, "-x", "pw-" + name)
+            for param, value in (("Force server", "127.0.0.1"),
+                                 ("Force port", str(self.prosody.c2s_port))):
+                self.li("param", "set", "Connection", param, value, "-p", name)
+        clients = [subprocess.Popen([h.LI, "profile", "connect", "-c", "-p", name],
+                                    env=self.env, stderr=subprocess.PIPE, text=True)
+                   for name in names]
+        for proc in clients:
+            self.assertEqual(proc.wait(60), 0, proc.stderr.read())
+        for name in names:
+            self.assertEqual(h.gdbus_call(self.env, "isConnected", name).stdout.strip(),
+                             "(true,)")
+
     def test_real_libervia_cli_connect(self):
         if not os.path.exists(LIBERVIA_CLI):
             self.skipTest("libervia-cli 0.9 is not installed")
