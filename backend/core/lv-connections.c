@@ -217,3 +217,66 @@ lv_connections_disconnect(LvConnections *connections, const char *profile, LvInv
     g_ptr_array_add(connection->waiting_disconnect, invocation);
     lv_xmpp_account_disconnect(connection->account);
 }
+
+static void
+on_autoconnected(GVariant *result, GError *error, gpointer user_data)
+{
+    g_autofree char *profile = user_data;
+
+    if (error != NULL) {
+        g_message("%s: automatic connection failed: %s", profile, error->message);
+        g_error_free(error);
+        return;
+    }
+    g_variant_unref(result);
+}
+
+typedef struct {
+    LvConnections *connections;
+    char *profile;
+} Autoconnect;
+
+static void
+on_autoconnect_session(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Autoconnect *job = user_data;
+    g_autoptr(GError) error = NULL;
+    gboolean already = FALSE;
+
+    if (!lv_profiles_start_session_finish(lv_backend_get_profiles(job->connections->backend),
+                                          result, &already, &error)) {
+        g_message("%s: not connected at start: %s (only profiles without a password can be "
+                  "unlocked unattended)",
+                  job->profile, error->message);
+    } else {
+        const GVariantType *reply_type = G_VARIANT_TYPE("(b)");
+        LvInvocation *invocation = lv_invocation_new("connect", NULL, reply_type, on_autoconnected,
+                                                     g_strdup(job->profile));
+        lv_connections_connect(job->connections, job->profile, invocation);
+    }
+    g_free(job->profile);
+    g_free(job);
+}
+
+void
+lv_connections_autoconnect(LvConnections *connections)
+{
+    LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
+    const LvParamDef *def = lv_params_lookup("Connection", "autoconnect_backend");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) names =
+            lv_storage_profile_list(lv_profiles_get_storage(profiles), TRUE, FALSE, &error);
+
+    for (guint i = 0; names != NULL && i < names->len; i++) {
+        g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, names->pdata[i], NULL);
+        g_autofree char *value =
+                profile != NULL ? lv_profile_params_get_value(profiles, profile, def, FALSE, NULL)
+                                : NULL;
+        if (g_strcmp0(value, "true") != 0)
+            continue;
+        Autoconnect *job = g_new0(Autoconnect, 1);
+        job->connections = connections;
+        job->profile = g_strdup(profile->name);
+        lv_profiles_start_session_async(profiles, profile->name, "", on_autoconnect_session, job);
+    }
+}

@@ -24,6 +24,10 @@ void lv_connections_connect(LvConnections *connections, const char *profile,
 void lv_connections_disconnect(LvConnections *connections, const char *profile,
                                LvInvocation *invocation);
 
+/* Connects the profiles whose autoconnect_backend parameter is true. Profiles
+ * with a password cannot be unlocked unattended: they are skipped with a log line. */
+void lv_connections_autoconnect(LvConnections *connections);
+
 /* The connection methods (lv-connection-methods.c). */
 const LvMethod *lv_connection_methods(void);
 

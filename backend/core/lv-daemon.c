@@ -15,6 +15,7 @@
 
 #include "lv-backend.h"
 #include "lv-bridge-names.h"
+#include "lv-connections.h"
 #include "lv-daemon.h"
 #include "lv-dbus-server.h"
 #include "lv-error.h"
@@ -136,6 +137,8 @@ on_name_acquired(GDBusConnection *connection, const char *name, gpointer user_da
     service->acquired = TRUE;
     g_info("serving the bridge on the session bus as %s", name);
     service_report(service, LV_EXIT_OK, "");
+    /* Frontends can hear the connected signals from now on. */
+    lv_connections_autoconnect(lv_backend_get_connections(service->backend));
 }
 
 static void

@@ -160,6 +160,24 @@ class Connection(h.LvTestCase):
             self.assertEqual(h.gdbus_call(self.env, "isConnected", name).stdout.strip(),
                              "(true,)")
 
+    def test_autoconnect_backend(self):
+        self.start()
+        self.li("profile", "create", "auto", "-p", "", "-j", self.jid, "-x", "alice-xmpp-pw",
+                "-A", "true")
+        self.li("profile", "create", "locked", "-p", "secret", "-j", self.jid, "-x",
+                "alice-xmpp-pw", "-A", "true")
+        for name, auth in (("auto", []), ("locked", ["--pwd", "secret"])):
+            for param, value in (("Force server", "127.0.0.1"),
+                                 ("Force port", str(self.prosody.c2s_port))):
+                self.li("param", "set", "Connection", param, value, "-p", name, *auth)
+        h.backend(self.env, "stop")
+        self.backend = h.Foreground(self.env).wait_ready()
+        h.wait_for(lambda: h.gdbus_call(self.env, "isConnected", "auto").stdout.strip()
+                   == "(true,)", 15, 0.1, "autoconnect")
+        # A profile with a password cannot be unlocked unattended.
+        self.assertEqual(h.gdbus_call(self.env, "isConnected", "locked").stdout.strip(),
+                         "(false,)")
+
     def test_real_libervia_cli_connect(self):
         if not os.path.exists(LIBERVIA_CLI):
             self.skipTest("libervia-cli 0.9 is not installed")
