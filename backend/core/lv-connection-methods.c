@@ -78,11 +78,51 @@ method_is_connected(LvBackend *backend, LvInvocation *invocation)
     lv_invocation_return_value(invocation, g_variant_new("(b)", connected));
 }
 
+static void
+method_get_contacts(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+    GError *error = NULL;
+    GVariant *contacts = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+    if (profile != NULL)
+        contacts = lv_connections_get_contacts(lv_backend_get_connections(backend), profile->name,
+                                               &error);
+    if (contacts == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, g_variant_new_tuple(&contacts, 1));
+}
+
+static void
+method_contact_get(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *key = NULL;
+    GError *error = NULL;
+    GVariant *item = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+    if (profile != NULL)
+        item = lv_connections_get_contact(lv_backend_get_connections(backend), profile->name, jid,
+                                          &error);
+    if (item == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autoptr(GVariant) attributes = g_variant_get_child_value(item, 1);
+    g_autoptr(GVariant) groups = g_variant_get_child_value(item, 2);
+    lv_invocation_return_value(invocation, g_variant_new("((@a{ss}@as))", attributes, groups));
+}
+
 static const LvMethod connection_methods[] = {
-    { "connect", method_connect },
-    { "disconnect", method_disconnect },
-    { "isConnected", method_is_connected },
-    { NULL, NULL },
+    { "getContacts", method_get_contacts }, { "contactGet", method_contact_get },
+    { "connect", method_connect },          { "disconnect", method_disconnect },
+    { "isConnected", method_is_connected }, { NULL, NULL },
 };
 
 const LvMethod *

@@ -1,6 +1,7 @@
 /* lv-connections: profiles' connections on the main thread's side. */
 #include "lv-connections.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lv-crypto.h"
@@ -11,6 +12,7 @@
 
 typedef struct {
     LvXmppAccount *account;
+    GHashTable *roster;            /* JID → GVariant (sa{ss}as) */
     GPtrArray *waiting_connect;    /* LvInvocation* */
     GPtrArray *waiting_disconnect; /* LvInvocation* */
 } Connection;
@@ -45,6 +47,7 @@ connection_free(gpointer data)
     answer_all(connection->waiting_disconnect, NULL, NULL);
     g_ptr_array_unref(connection->waiting_connect);
     g_ptr_array_unref(connection->waiting_disconnect);
+    g_hash_table_unref(connection->roster);
     g_free(connection);
 }
 
@@ -76,9 +79,38 @@ lv_connections_is_connected(LvConnections *connections, const char *profile)
     return connection != NULL && lv_xmpp_account_is_connected(connection->account);
 }
 
+/* Applies roster items: new or changed ones are announced, removed ones too. */
 static void
-on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, const GError *error,
-                 gpointer user_data)
+apply_roster(LvConnections *connections, Connection *connection, const char *profile,
+             GVariant *items)
+{
+    GVariantIter iter;
+    GVariant *item = NULL;
+
+    g_variant_iter_init(&iter, items);
+    while ((item = g_variant_iter_next_value(&iter)) != NULL) {
+        const char *jid = NULL, *subscription = NULL;
+        g_autoptr(GVariant) attributes = NULL;
+        g_autoptr(GVariant) groups = NULL;
+        g_variant_get(item, "(&s@a{ss}@as)", &jid, &attributes, &groups);
+        if (g_variant_lookup(attributes, "subscription", "&s", &subscription) &&
+            g_str_equal(subscription, "remove")) {
+            if (g_hash_table_remove(connection->roster, jid))
+                lv_backend_emit_signal(connections->backend, "contactDeleted",
+                                       g_variant_new("(ss)", jid, profile));
+        } else {
+            g_hash_table_replace(connection->roster, g_strdup(jid), g_variant_ref(item));
+            lv_backend_emit_signal(
+                    connections->backend, "newContact",
+                    g_variant_new("(s@a{ss}@ass)", jid, attributes, groups, profile));
+        }
+        g_variant_unref(item);
+    }
+}
+
+static void
+on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *data,
+                 const GError *error, gpointer user_data)
 {
     LvConnections *connections = user_data;
     const char *profile = lv_xmpp_account_get_profile(account);
@@ -88,6 +120,13 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, con
     if (connection == NULL || connection->account != account)
         return;
     switch (event) {
+    case LV_XMPP_EVENT_ROSTER:
+        g_hash_table_remove_all(connection->roster);
+        apply_roster(connections, connection, profile, data);
+        return;
+    case LV_XMPP_EVENT_ROSTER_PUSH:
+        apply_roster(connections, connection, profile, data);
+        return;
     case LV_XMPP_EVENT_CONNECTED:
         g_info("%s: connected as %s", profile, jid);
         lv_backend_emit_signal(connections->backend, "connected",
@@ -199,6 +238,8 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
     connection = g_new0(Connection, 1);
     connection->waiting_connect = g_ptr_array_new();
     connection->waiting_disconnect = g_ptr_array_new();
+    connection->roster =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
     connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
     g_ptr_array_add(connection->waiting_connect, invocation);
     g_hash_table_insert(connections->by_profile, g_strdup(profile_name), connection);
@@ -279,4 +320,54 @@ lv_connections_autoconnect(LvConnections *connections)
         job->profile = g_strdup(profile->name);
         lv_profiles_start_session_async(profiles, profile->name, "", on_autoconnect_session, job);
     }
+}
+
+/* The connection of @profile, or NULL and LV_ERROR_PROFILE_NOT_CONNECTED. */
+static Connection *
+connected(LvConnections *connections, const char *profile, GError **error)
+{
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+
+    if (connection == NULL || !lv_xmpp_account_is_connected(connection->account)) {
+        g_set_error(error, LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED,
+                    "profile %s is not connected (connect it first, e.g. with -c)", profile);
+        return NULL;
+    }
+    return connection;
+}
+
+static gint
+compare_jids(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+GVariant *
+lv_connections_get_contacts(LvConnections *connections, const char *profile, GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+    GVariantBuilder items;
+
+    if (connection == NULL)
+        return NULL;
+    guint count = 0;
+    g_autofree gpointer *jids = g_hash_table_get_keys_as_array(connection->roster, &count);
+    qsort(jids, count, sizeof *jids, compare_jids);
+    g_variant_builder_init(&items, G_VARIANT_TYPE("a(sa{ss}as)"));
+    for (guint i = 0; i < count; i++)
+        g_variant_builder_add_value(&items, g_hash_table_lookup(connection->roster, jids[i]));
+    return g_variant_builder_end(&items);
+}
+
+GVariant *
+lv_connections_get_contact(LvConnections *connections, const char *profile, const char *jid,
+                           GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+    GVariant *item = connection != NULL ? g_hash_table_lookup(connection->roster, jid) : NULL;
+
+    if (connection != NULL && item == NULL)
+        g_set_error(error, LV_ERROR, LV_ERROR_UNKNOWN_ENTITY, "%s is not in the roster of %s", jid,
+                    profile);
+    return item;
 }

@@ -24,6 +24,15 @@ void lv_connections_connect(LvConnections *connections, const char *profile,
 void lv_connections_disconnect(LvConnections *connections, const char *profile,
                                LvInvocation *invocation);
 
+/* The roster of a connected profile: a(sa{ss}as), sorted by JID (transfer
+ * floating); LV_ERROR_PROFILE_NOT_CONNECTED otherwise. */
+GVariant *lv_connections_get_contacts(LvConnections *connections, const char *profile,
+                                      GError **error);
+
+/* One roster item (sa{ss}as) (transfer none); LV_ERROR_UNKNOWN_ENTITY if absent. */
+GVariant *lv_connections_get_contact(LvConnections *connections, const char *profile,
+                                     const char *jid, GError **error);
+
 /* Connects the profiles whose autoconnect_backend parameter is true. Profiles
  * with a password cannot be unlocked unattended: they are skipped with a log line. */
 void lv_connections_autoconnect(LvConnections *connections);

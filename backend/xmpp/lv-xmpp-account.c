@@ -8,6 +8,8 @@
 #include <strophe.h>
 
 #include "lv-error.h"
+#include "lv-jid.h"
+#include "lv-xmpp-roster.h"
 
 /* While connecting, libstrophe's own timers (connect timeout, handshake) need
  * turns; once connected only the socket wakes us. */
@@ -30,6 +32,7 @@ struct _LvXmppAccount {
     xmpp_ctx_t *xctx;   /* thread */
     xmpp_conn_t *conn;  /* thread */
     char *jid;          /* thread */
+    char *own_bare;     /* thread: bare JID of the session */
     GSource *fd_source; /* thread */
     gpointer fd_tag;    /* thread */
     GSource *ticker;    /* thread */
@@ -88,6 +91,7 @@ typedef struct {
     LvXmppAccount *account;
     LvXmppEvent event;
     char *jid;
+    GVariant *data;
     GError *error;
 } EventMessage;
 
@@ -98,6 +102,7 @@ event_message_free(gpointer data)
 
     account_unref(message->account);
     g_free(message->jid);
+    g_clear_pointer(&message->data, g_variant_unref);
     g_clear_error(&message->error);
     g_free(message);
 }
@@ -110,22 +115,32 @@ deliver_event(gpointer data)
 
     if (account->closed)
         return G_SOURCE_REMOVE;
-    account->connected = message->event == LV_XMPP_EVENT_CONNECTED;
-    account->func(account, message->event, message->jid, message->error, account->user_data);
+    if (message->event <= LV_XMPP_EVENT_FAILED)
+        account->connected = message->event == LV_XMPP_EVENT_CONNECTED;
+    account->func(account, message->event, message->jid, message->data, message->error,
+                  account->user_data);
     return G_SOURCE_REMOVE;
 }
 
 static void
-post_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GError *error)
+post_event_data(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *data,
+                GError *error)
 {
     EventMessage *message = g_new0(EventMessage, 1);
 
     message->account = account_ref(account);
     message->event = event;
     message->jid = g_strdup(jid);
+    message->data = data != NULL ? g_variant_ref_sink(data) : NULL;
     message->error = error;
     g_main_context_invoke_full(account->main_context, G_PRIORITY_DEFAULT, deliver_event, message,
                                event_message_free);
+}
+
+static void
+post_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GError *error)
+{
+    post_event_data(account, event, jid, NULL, error);
 }
 
 /* ---- the thread: socket watch, timers, libstrophe turns ---- */
@@ -260,6 +275,82 @@ failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_er
                        account->jid);
 }
 
+/* ---- roster (RFC 6121): fetched at session start, then pushes ---- */
+
+static void
+send_reply(xmpp_conn_t *conn, xmpp_stanza_t *request)
+{
+    xmpp_stanza_t *reply =
+            xmpp_iq_new(xmpp_conn_get_context(conn), "result", xmpp_stanza_get_id(request));
+
+    xmpp_send(conn, reply);
+    xmpp_stanza_release(reply);
+}
+
+static int
+on_roster_push(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    LvXmppAccount *account = userdata;
+    const char *from = xmpp_stanza_get_from(stanza);
+
+    if (!lv_xmpp_roster_sender_ok(from, account->own_bare)) {
+        g_message("%s: roster push from %s ignored: only our own server may send one",
+                  account->profile, from);
+        return 1;
+    }
+    send_reply(conn, stanza);
+    xmpp_stanza_t *query = xmpp_stanza_get_child_by_ns(stanza, LV_NS_ROSTER);
+    post_event_data(account, LV_XMPP_EVENT_ROSTER_PUSH, NULL, lv_xmpp_roster_parse_query(query),
+                    NULL);
+    return 1;
+}
+
+static int
+on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    LvXmppAccount *account = userdata;
+    const char *from = xmpp_stanza_get_from(stanza);
+    const char *type = xmpp_stanza_get_type(stanza);
+
+    /* libstrophe matches replies on id only: check the sender and type too. */
+    if (!lv_xmpp_roster_sender_ok(from, account->own_bare) ||
+        (g_strcmp0(type, "result") != 0 && g_strcmp0(type, "error") != 0)) {
+        g_message("%s: stanza with our roster request's id from %s ignored", account->profile,
+                  from);
+        return 1;
+    }
+    if (g_str_equal(type, "result")) {
+        xmpp_stanza_t *query = xmpp_stanza_get_child_by_ns(stanza, LV_NS_ROSTER);
+        post_event_data(account, LV_XMPP_EVENT_ROSTER, NULL, lv_xmpp_roster_parse_query(query),
+                        NULL);
+    } else {
+        g_message("%s: the server refused our roster request", account->profile);
+    }
+    /* Available once the roster is known, as RFC 6121 §2.2 suggests. */
+    xmpp_stanza_t *presence = xmpp_presence_new(xmpp_conn_get_context(conn));
+    xmpp_send(conn, presence);
+    xmpp_stanza_release(presence);
+    return 0;
+}
+
+static void
+request_roster(LvXmppAccount *account)
+{
+    xmpp_ctx_t *ctx = account->xctx;
+    g_autofree char *id = g_strdup_printf("lv-roster-%u", g_random_int());
+    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id);
+    xmpp_stanza_t *query = xmpp_stanza_new(ctx);
+
+    xmpp_stanza_set_name(query, "query");
+    xmpp_stanza_set_ns(query, LV_NS_ROSTER);
+    xmpp_stanza_add_child(iq, query);
+    xmpp_stanza_release(query);
+    xmpp_id_handler_add(account->conn, on_roster_result, id, account);
+    xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
+    xmpp_send(account->conn, iq);
+    xmpp_stanza_release(iq);
+}
+
 static void
 on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
               xmpp_stream_error_t *stream_error, void *userdata)
@@ -267,9 +358,13 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     LvXmppAccount *account = userdata;
 
     if (event == XMPP_CONN_CONNECT) {
+        g_autoptr(LvJid) bound = lv_jid_parse(xmpp_conn_get_bound_jid(conn), NULL);
         account->session = TRUE;
+        g_free(account->own_bare);
+        account->own_bare = bound != NULL ? lv_jid_dup_bare(bound) : g_strdup(account->jid);
         stop_ticker(account);
         post_event(account, LV_XMPP_EVENT_CONNECTED, xmpp_conn_get_bound_jid(conn), NULL);
+        request_roster(account);
         return;
     }
     if (event != XMPP_CONN_DISCONNECT && event != XMPP_CONN_FAIL)
@@ -410,6 +505,7 @@ thread_main(gpointer data)
     thread_account = account;
     g_main_loop_run(account->loop);
     g_free(account->jid);
+    g_free(account->own_bare);
     g_free(account->cert_error);
     g_main_context_pop_thread_default(account->context);
     return NULL;

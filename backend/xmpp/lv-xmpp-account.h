@@ -33,11 +33,14 @@ typedef enum {
     LV_XMPP_EVENT_CONNECTED,    /* session established; @jid is the bound full JID */
     LV_XMPP_EVENT_DISCONNECTED, /* after a session, or on request; @error may say why */
     LV_XMPP_EVENT_FAILED,       /* never got a session: @error says why */
+    LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
+    LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
 } LvXmppEvent;
 
-/* Called on the main context that created the account. */
+/* Called on the main context that created the account; @data may be NULL
+ * (transfer none). */
 typedef void (*LvXmppEventFunc)(LvXmppAccount *account, LvXmppEvent event, const char *jid,
-                                const GError *error, gpointer user_data);
+                                GVariant *data, const GError *error, gpointer user_data);
 
 /* A new account for @profile; its thread starts now, idle (transfer full). */
 LvXmppAccount *lv_xmpp_account_new(const char *profile, LvXmppEventFunc func, gpointer user_data);

@@ -467,3 +467,33 @@ def tmpfs(path, size="2m"):
         return None
     _cleanups.append(lambda: subprocess.run(["umount", "-l", path], capture_output=True))
     return path
+
+
+def slixmpp(prosody, jid, password, body, timeout=30):
+    """Runs @body (Python, with `c` the connected slixmpp client, inside an async
+    function) as @jid, a second real client next to ours."""
+    script = f"""
+import asyncio, ssl, slixmpp
+class C(slixmpp.ClientXMPP):
+    def __init__(s):
+        super().__init__({jid!r}, {password!r})
+        s.add_event_handler("session_start", s.started)
+        s.add_event_handler("failed_auth", lambda e: s.disconnect())
+    async def started(s, e):
+        c = s
+        await c.get_roster()
+{chr(10).join('        ' + line for line in body.strip().splitlines())}
+        await asyncio.sleep(0.3)
+        s.disconnect()
+c = C()
+c.register_plugin("xep_0199")
+c.ssl_context = ssl.create_default_context(cafile={prosody.ca_file!r})
+c.connect(("127.0.0.1", {prosody.c2s_port}))
+asyncio.get_event_loop().run_until_complete(asyncio.wait_for(c.disconnected, {timeout}))
+print("DONE", flush=True)
+"""
+    r = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, text=True,
+                       timeout=timeout + 10)
+    if "DONE" not in r.stdout:
+        raise AssertionError(f"slixmpp script failed: {r.stdout} {r.stderr[-3000:]}")
+    return r
