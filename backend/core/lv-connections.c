@@ -10,9 +10,17 @@
 #include "lv-profiles.h"
 #include "lv-xmpp-account.h"
 
+/* Reconnection after a lost connection: exponential backoff with jitter. */
+#define BACKOFF_FIRST_MS 1000
+#define BACKOFF_MAX_MS 60000
+
 typedef struct {
+    LvConnections *connections;
+    char *profile;
     LvXmppAccount *account;
     GHashTable *roster;            /* JID → GVariant (sa{ss}as) */
+    guint retry_source;            /* a reconnection is scheduled */
+    guint attempts;                /* failed reconnections since the loss */
     GPtrArray *waiting_connect;    /* LvInvocation* */
     GPtrArray *waiting_disconnect; /* LvInvocation* */
 } Connection;
@@ -42,7 +50,10 @@ connection_free(gpointer data)
     g_autoptr(GError) error =
             g_error_new_literal(LV_ERROR, LV_ERROR_CANCELLED, "the backend is shutting down");
 
+    if (connection->retry_source != 0)
+        g_source_remove(connection->retry_source);
     lv_xmpp_account_free(connection->account);
+    g_free(connection->profile);
     answer_all(connection->waiting_connect, NULL, error);
     answer_all(connection->waiting_disconnect, NULL, NULL);
     g_ptr_array_unref(connection->waiting_connect);
@@ -77,6 +88,55 @@ lv_connections_is_connected(LvConnections *connections, const char *profile)
     Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
 
     return connection != NULL && lv_xmpp_account_is_connected(connection->account);
+}
+
+static gboolean
+retryable(const GError *error)
+{
+    /* A wrong password or an untrusted certificate will not get better by itself. */
+    return !g_error_matches(error, LV_ERROR, LV_ERROR_PERMISSION) &&
+           !g_error_matches(error, LV_ERROR, LV_ERROR_INVALID_CERTIFICATE);
+}
+
+static LvXmppSettings *settings_for(LvConnections *connections, const LvStoredProfile *profile,
+                                    GError **error);
+
+static gboolean
+on_reconnect(gpointer data)
+{
+    Connection *connection = data;
+    LvConnections *connections = connection->connections;
+    LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) profile = NULL;
+    LvXmppSettings *settings = NULL;
+
+    connection->retry_source = 0;
+    profile = lv_profiles_resolve(profiles, connection->profile, &error);
+    if (profile != NULL)
+        settings = settings_for(connections, profile, &error);
+    if (settings == NULL) {
+        g_message("%s: not reconnecting: %s", connection->profile, error->message);
+        g_hash_table_remove(connections->by_profile, connection->profile);
+        return G_SOURCE_REMOVE;
+    }
+    g_info("%s: reconnecting (attempt %u)", connection->profile, connection->attempts);
+    lv_xmpp_account_connect(connection->account, settings);
+    return G_SOURCE_REMOVE;
+}
+
+/* The next attempt after a loss: 1 s, 2 s, 4 s… up to a minute, with jitter so
+ * that many clients of one server do not come back at the same instant. */
+static void
+schedule_reconnect(Connection *connection)
+{
+    guint shift = MIN(connection->attempts, 6);
+    guint delay = MIN((guint)BACKOFF_FIRST_MS << shift, (guint)BACKOFF_MAX_MS);
+
+    delay = delay / 2 + g_random_int_range(0, (gint32)delay / 2 + 1);
+    connection->attempts++;
+    g_info("%s: reconnecting in %u ms", connection->profile, delay);
+    connection->retry_source = g_timeout_add(delay, on_reconnect, connection);
 }
 
 /* Applies roster items: new or changed ones are announced, removed ones too. */
@@ -128,6 +188,7 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         apply_roster(connections, connection, profile, data);
         return;
     case LV_XMPP_EVENT_CONNECTED:
+        connection->attempts = 0;
         g_info("%s: connected as %s", profile, jid);
         lv_backend_emit_signal(connections->backend, "connected",
                                g_variant_new("(ss)", jid != NULL ? jid : "", profile));
@@ -137,6 +198,11 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         g_message("%s: connection failed: %s", profile, error->message);
         answer_all(connection->waiting_connect, NULL, error);
         answer_all(connection->waiting_disconnect, NULL, NULL);
+        /* Retrying only helps while we are trying to come back after a loss. */
+        if (connection->attempts > 0 && retryable(error)) {
+            schedule_reconnect(connection);
+            return;
+        }
         break;
     case LV_XMPP_EVENT_DISCONNECTED:
         if (error != NULL)
@@ -145,10 +211,12 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
             g_info("%s: disconnected", profile);
         lv_backend_emit_signal(connections->backend, "disconnected", g_variant_new("(s)", profile));
         answer_all(connection->waiting_disconnect, NULL, NULL);
+        if (error != NULL && retryable(error)) {
+            schedule_reconnect(connection);
+            return;
+        }
         break;
     }
-    /* Reconnection with backoff arrives with stream management; for now a lost
-     * connection ends here. */
     g_hash_table_remove(connections->by_profile, profile);
 }
 
@@ -236,6 +304,8 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
         return;
     }
     connection = g_new0(Connection, 1);
+    connection->connections = connections;
+    connection->profile = g_strdup(profile_name);
     connection->waiting_connect = g_ptr_array_new();
     connection->waiting_disconnect = g_ptr_array_new();
     connection->roster =
@@ -253,6 +323,11 @@ lv_connections_disconnect(LvConnections *connections, const char *profile, LvInv
 
     if (connection == NULL) {
         lv_invocation_return_value(invocation, NULL); /* already disconnected */
+        return;
+    }
+    if (connection->retry_source != 0) { /* waiting to reconnect: just stop */
+        g_hash_table_remove(connections->by_profile, profile);
+        lv_invocation_return_value(invocation, NULL);
         return;
     }
     g_ptr_array_add(connection->waiting_disconnect, invocation);

@@ -178,6 +178,27 @@ class Connection(h.LvTestCase):
         self.assertEqual(h.gdbus_call(self.env, "isConnected", "locked").stdout.strip(),
                          "(false,)")
 
+    def test_reconnects_after_server_restart(self):
+        self.start()
+        self.make_profile()
+        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
+                                   env=self.env, stdout=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        self.addCleanup(h.kill_group, monitor)
+        time.sleep(0.2)
+        self.li("profile", "connect", "-c", "-p", "alice", "--pwd", "pw")
+        self.prosody.restart()
+        h.wait_for(lambda: self.is_connected() == "(false,)", 10, 0.1, "the loss")
+        h.wait_for(lambda: self.is_connected() == "(true,)", 30, 0.2, "the reconnection")
+        h.kill_group(monitor)
+        signals = monitor.stdout.read()
+        self.assertEqual(signals.count(f"connected ('{self.jid}/"), 2, signals)
+        self.assertIn("disconnected ('alice',)", signals)
+        # A disconnection asked for is not undone.
+        self.li("profile", "disconnect", "-p", "alice")
+        time.sleep(2)
+        self.assertEqual(self.is_connected(), "(false,)")
+
     def test_real_libervia_cli_connect(self):
         if not os.path.exists(LIBERVIA_CLI):
             self.skipTest("libervia-cli 0.9 is not installed")
