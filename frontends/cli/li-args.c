@@ -128,7 +128,11 @@ command_usage(const LiCommand *command, const char *path)
     for (guint i = 0; i < options->len; i++)
         append_option_usage(out, &g_array_index(options, LiOption, i));
     for (const LiPositional *p = command->positionals; p != NULL && p->name != NULL; p++)
-        g_string_append_printf(out, p->optional ? " [%s]" : " %s", p->name);
+        g_string_append_printf(out,
+                               p->variadic   ? " [%s ...]"
+                               : p->optional ? " [%s]"
+                                             : " %s",
+                               p->name);
     return g_string_free(out, FALSE);
 }
 
@@ -356,7 +360,7 @@ check_positionals(const LiCommand *command, GPtrArray *positionals, GError **err
     guint required = 0;
 
     for (const LiPositional *p = command->positionals; p != NULL && p->name != NULL; p++) {
-        wanted++;
+        wanted = p->variadic ? G_MAXUINT : wanted + 1;
         if (!p->optional)
             required++;
     }
@@ -376,6 +380,15 @@ check_positionals(const LiCommand *command, GPtrArray *positionals, GError **err
 }
 
 static gboolean
+looks_negative(const char *arg)
+{
+    char *end = NULL;
+
+    g_ascii_strtod(arg, &end);
+    return g_ascii_isdigit(arg[1]) && end != NULL && *end == '\0';
+}
+
+static gboolean
 parse_command(LiParser *parser, const LiCommand *command, int argc, char **argv, int i,
               GError **error)
 {
@@ -390,7 +403,9 @@ parse_command(LiParser *parser, const LiCommand *command, int argc, char **argv,
     for (; i < argc; i++) {
         const char *arg = argv[i];
         gboolean ok = TRUE;
-        if (options_done || arg[0] != '-' || arg[1] == '\0')
+        /* As argparse: "-1" is a negative number, not an option (no option of ours
+         * looks like one). */
+        if (options_done || arg[0] != '-' || arg[1] == '\0' || looks_negative(arg))
             g_ptr_array_add(parsed->positionals, g_strdup(arg));
         else if (g_str_equal(arg, "--"))
             options_done = TRUE;

@@ -36,6 +36,7 @@ typedef struct {
     const char *name;
     const char *help;
     gboolean optional;
+    gboolean variadic; /* the last one only: takes every remaining argument */
 } LiPositional;
 
 /* The shared option sets of Libervia's CLI (its codes P, c, S, v, q, O). */

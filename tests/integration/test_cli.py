@@ -48,6 +48,22 @@ class Cli(h.LvTestCase):
             self.assertIn("error", r.stderr, args)
             self.assertEqual(r.stdout, "", args)
 
+    def test_debug_bridge_method(self):
+        r = h.li(self.env, "debug", "bridge", "method", "getVersion")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout.strip(), r"^\d+\.\d+")
+        self.assertEqual(h.li(self.env, "profile", "create", "a", "-p", "").returncode, 0)
+        r = h.li(self.env, "debug", "bridge", "method", "profilesListGet", "true", "false")
+        self.assertEqual(r.stdout.strip(), "['a']")
+        # The profile is added when left out; negative numbers are arguments.
+        r = h.li(self.env, "debug", "bridge", "method", "asyncGetParamA", "Priority",
+                 "Connection", "value", "-1")
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "50"), r.stderr)
+        r = h.li(self.env, "debug", "bridge", "method", "profilesListGet", "maybe", "no")
+        self.assertEqual(r.returncode, 2)
+        r = h.li(self.env, "debug", "bridge", "method", "noSuchMethod")
+        self.assertEqual(r.returncode, 16)
+
     def test_malformed_config(self):
         self.home.write_config("garbage\n")
         r = h.li(self.env, "profile", "list")

@@ -110,6 +110,16 @@ test_defaults(void)
 }
 
 static void
+test_negative_numbers_are_positionals(void)
+{
+    g_autoptr(LiParsed) parsed = parse(&test_root, "thing do -1 -2.5", NULL);
+    const char *const *positionals = li_parsed_get_positionals(parsed);
+
+    g_assert_cmpstr(positionals[0], ==, "-1");
+    g_assert_cmpstr(positionals[1], ==, "-2.5");
+}
+
+static void
 test_double_dash(void)
 {
     g_autoptr(LiParsed) parsed = parse(&test_root, "thing do -- -notanoption --neither", NULL);
@@ -222,6 +232,8 @@ main(int argc, char **argv)
     g_test_add_func("/li/args/options-anywhere", test_options_anywhere);
     g_test_add_func("/li/args/defaults", test_defaults);
     g_test_add_func("/li/args/double-dash-ends-options", test_double_dash);
+    g_test_add_func("/li/args/negative-numbers-are-positionals",
+                    test_negative_numbers_are_positionals);
     g_test_add_func("/li/args/rejects-bad-input", test_rejections);
     g_test_add_func("/li/args/help-and-version", test_help_and_version);
     g_test_add_func("/li/args/real-tree/profile-list", test_real_profile_list);
