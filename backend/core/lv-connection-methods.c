@@ -119,10 +119,84 @@ method_contact_get(LvBackend *backend, LvInvocation *invocation)
     lv_invocation_return_value(invocation, g_variant_new("((@a{ss}@as))", attributes, groups));
 }
 
+/* The profile named by the last parameter (a profile key), or NULL after answering
+ * @invocation with the error. */
+static LvStoredProfile *
+profile_of(LvBackend *backend, LvInvocation *invocation, const char *key)
+{
+    GError *error = NULL;
+    LvStoredProfile *profile = lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+
+    if (profile == NULL)
+        lv_invocation_return_error(invocation, error);
+    return profile;
+}
+
+static void
+method_set_presence(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *to = NULL, *show = NULL, *key = NULL;
+    g_autoptr(GVariant) statuses = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s@a{ss}&s)", &to, &show, &statuses,
+                  &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
+        return;
+    if (!lv_connections_send_presence(lv_backend_get_connections(backend), profile->name, to, show,
+                                      statuses, &error))
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, NULL);
+}
+
+static void
+method_presence_statuses(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
+        return;
+    GVariant *all = lv_connections_get_presences(lv_backend_get_connections(backend), profile->name,
+                                                 &error);
+    if (all == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, g_variant_new_tuple(&all, 1));
+}
+
+static void
+method_main_resource(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
+        return;
+    g_autofree char *resource = lv_connections_dup_main_resource(
+            lv_backend_get_connections(backend), profile->name, jid, &error);
+    if (resource == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, g_variant_new("(s)", resource));
+}
+
 static const LvMethod connection_methods[] = {
-    { "getContacts", method_get_contacts }, { "contactGet", method_contact_get },
-    { "connect", method_connect },          { "disconnect", method_disconnect },
-    { "isConnected", method_is_connected }, { NULL, NULL },
+    { "setPresence", method_set_presence },
+    { "getPresenceStatuses", method_presence_statuses },
+    { "getMainResource", method_main_resource },
+    { "getContacts", method_get_contacts },
+    { "contactGet", method_contact_get },
+    { "connect", method_connect },
+    { "disconnect", method_disconnect },
+    { "isConnected", method_is_connected },
+    { NULL, NULL },
 };
 
 const LvMethod *

@@ -19,6 +19,7 @@ typedef struct {
     char *profile;
     LvXmppAccount *account;
     GHashTable *roster;            /* JID → GVariant (sa{ss}as) */
+    GHashTable *presences;         /* bare JID → (resource → GVariant (sia{ss})) */
     guint retry_source;            /* a reconnection is scheduled */
     guint attempts;                /* failed reconnections since the loss */
     GPtrArray *waiting_connect;    /* LvInvocation* */
@@ -59,6 +60,7 @@ connection_free(gpointer data)
     g_ptr_array_unref(connection->waiting_connect);
     g_ptr_array_unref(connection->waiting_disconnect);
     g_hash_table_unref(connection->roster);
+    g_hash_table_unref(connection->presences);
     g_free(connection);
 }
 
@@ -168,6 +170,39 @@ apply_roster(LvConnections *connections, Connection *connection, const char *pro
     }
 }
 
+/* Keeps the last presence of each resource and announces the change. */
+static void
+apply_presence(LvConnections *connections, Connection *connection, const char *profile,
+               GVariant *update)
+{
+    const char *entity = NULL, *show = NULL;
+    gint32 priority = 0;
+    g_autoptr(GVariant) statuses = NULL;
+
+    g_variant_get(update, "(&s&si@a{ss})", &entity, &show, &priority, &statuses);
+    const char *slash = strchr(entity, '/');
+    g_autofree char *bare =
+            g_strndup(entity, slash != NULL ? (gsize)(slash - entity) : strlen(entity));
+    const char *resource = slash != NULL ? slash + 1 : "";
+    GHashTable *resources = g_hash_table_lookup(connection->presences, bare);
+    if (g_str_equal(show, "unavailable")) {
+        if (resources != NULL)
+            g_hash_table_remove(resources, resource);
+    } else {
+        if (resources == NULL) {
+            resources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)g_variant_unref);
+            g_hash_table_insert(connection->presences, g_strdup(bare), resources);
+        }
+        g_hash_table_replace(
+                resources, g_strdup(resource),
+                g_variant_ref_sink(g_variant_new("(si@a{ss})", show, priority, statuses)));
+    }
+    lv_backend_emit_signal(
+            connections->backend, "presenceUpdate",
+            g_variant_new("(ssi@a{ss}s)", entity, show, priority, statuses, profile));
+}
+
 static void
 on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *data,
                  const GError *error, gpointer user_data)
@@ -186,6 +221,9 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         return;
     case LV_XMPP_EVENT_ROSTER_PUSH:
         apply_roster(connections, connection, profile, data);
+        return;
+    case LV_XMPP_EVENT_PRESENCE:
+        apply_presence(connections, connection, profile, data);
         return;
     case LV_XMPP_EVENT_CONNECTED:
         connection->attempts = 0;
@@ -209,6 +247,7 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
             g_message("%s: disconnected: %s", profile, error->message);
         else
             g_info("%s: disconnected", profile);
+        g_hash_table_remove_all(connection->presences);
         lv_backend_emit_signal(connections->backend, "disconnected", g_variant_new("(s)", profile));
         answer_all(connection->waiting_disconnect, NULL, NULL);
         if (error != NULL && retryable(error)) {
@@ -252,8 +291,8 @@ static LvXmppSettings *
 settings_for(LvConnections *connections, const LvStoredProfile *profile, GError **error)
 {
     LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
-    const char *names[] = { "JabberID",   "Password", "Force server",
-                            "Force port", "CA file",  "check_certificate" };
+    const char *names[] = { "JabberID", "Password",          "Force server", "Force port",
+                            "CA file",  "check_certificate", "Priority" };
     char *values[G_N_ELEMENTS(names)] = { NULL };
     g_autoptr(LvXmppSettings) settings = g_new0(LvXmppSettings, 1);
     gboolean ok = TRUE;
@@ -273,6 +312,7 @@ settings_for(LvConnections *connections, const LvStoredProfile *profile, GError 
         settings->password = g_strdup(values[1]);
         settings->ca_file = values[4][0] != '\0' ? g_strdup(values[4]) : NULL;
         settings->check_certificate = g_strcmp0(values[5], "false") != 0;
+        settings->priority = (int)g_ascii_strtoll(values[6], NULL, 10);
         resolve_host(connections, settings, values[2], values[3]);
     }
     lv_crypto_wipe(values[1]);
@@ -310,6 +350,8 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
     connection->waiting_disconnect = g_ptr_array_new();
     connection->roster =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
+    connection->presences = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify)g_hash_table_unref);
     connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
     g_ptr_array_add(connection->waiting_connect, invocation);
     g_hash_table_insert(connections->by_profile, g_strdup(profile_name), connection);
@@ -445,4 +487,70 @@ lv_connections_get_contact(LvConnections *connections, const char *profile, cons
         g_set_error(error, LV_ERROR, LV_ERROR_UNKNOWN_ENTITY, "%s is not in the roster of %s", jid,
                     profile);
     return item;
+}
+
+GVariant *
+lv_connections_get_presences(LvConnections *connections, const char *profile, GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+    GVariantBuilder all;
+    GHashTableIter bares;
+    gpointer bare = NULL, resources = NULL;
+
+    if (connection == NULL)
+        return NULL;
+    g_variant_builder_init(&all, G_VARIANT_TYPE("a{sa{s(sia{ss})}}"));
+    g_hash_table_iter_init(&bares, connection->presences);
+    while (g_hash_table_iter_next(&bares, &bare, &resources)) {
+        GVariantBuilder by_resource;
+        GHashTableIter iter;
+        gpointer resource = NULL, presence = NULL;
+        g_variant_builder_init(&by_resource, G_VARIANT_TYPE("a{s(sia{ss})}"));
+        g_hash_table_iter_init(&iter, resources);
+        while (g_hash_table_iter_next(&iter, &resource, &presence))
+            g_variant_builder_add(&by_resource, "{s@(sia{ss})}", resource, presence);
+        g_variant_builder_add(&all, "{sa{s(sia{ss})}}", bare, &by_resource);
+    }
+    return g_variant_builder_end(&all);
+}
+
+char *
+lv_connections_dup_main_resource(LvConnections *connections, const char *profile, const char *bare,
+                                 GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+    GHashTable *resources =
+            connection != NULL ? g_hash_table_lookup(connection->presences, bare) : NULL;
+    GHashTableIter iter;
+    gpointer resource = NULL, presence = NULL;
+    const char *best = NULL;
+    gint32 best_priority = G_MININT32;
+
+    if (connection == NULL)
+        return NULL;
+    if (resources != NULL) {
+        g_hash_table_iter_init(&iter, resources);
+        while (g_hash_table_iter_next(&iter, &resource, &presence)) {
+            gint32 priority = 0;
+            g_variant_get_child(presence, 1, "i", &priority);
+            if (priority > best_priority ||
+                (priority == best_priority && g_strcmp0(resource, best) < 0)) {
+                best = resource;
+                best_priority = priority;
+            }
+        }
+    }
+    return g_strdup(best != NULL ? best : "");
+}
+
+gboolean
+lv_connections_send_presence(LvConnections *connections, const char *profile, const char *to,
+                             const char *show, GVariant *statuses, GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+
+    if (connection == NULL)
+        return FALSE;
+    lv_xmpp_account_send_presence(connection->account, to, show, statuses);
+    return TRUE;
 }

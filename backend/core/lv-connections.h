@@ -33,6 +33,20 @@ GVariant *lv_connections_get_contacts(LvConnections *connections, const char *pr
 GVariant *lv_connections_get_contact(LvConnections *connections, const char *profile,
                                      const char *jid, GError **error);
 
+/* Known presences: a{sa{s(sia{ss})}} bare JID → resource → (show, priority,
+ * statuses) (transfer floating). */
+GVariant *lv_connections_get_presences(LvConnections *connections, const char *profile,
+                                       GError **error);
+
+/* The resource of @bare with the highest priority, "" if none (transfer full). */
+char *lv_connections_dup_main_resource(LvConnections *connections, const char *profile,
+                                       const char *bare, GError **error);
+
+/* Sends our presence; @to "" or NULL for everyone. */
+gboolean lv_connections_send_presence(LvConnections *connections, const char *profile,
+                                      const char *to, const char *show, GVariant *statuses,
+                                      GError **error);
+
 /* Connects the profiles whose autoconnect_backend parameter is true. Profiles
  * with a password cannot be unlocked unattended: they are skipped with a log line. */
 void lv_connections_autoconnect(LvConnections *connections);

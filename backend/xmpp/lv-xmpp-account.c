@@ -9,6 +9,7 @@
 
 #include "lv-error.h"
 #include "lv-jid.h"
+#include "lv-xmpp-presence.h"
 #include "lv-xmpp-roster.h"
 
 /* While connecting, libstrophe's own timers (connect timeout, handshake) need
@@ -33,6 +34,7 @@ struct _LvXmppAccount {
     xmpp_conn_t *conn;  /* thread */
     char *jid;          /* thread */
     char *own_bare;     /* thread: bare JID of the session */
+    int priority;       /* thread: of our presence */
     GSource *fd_source; /* thread */
     gpointer fd_tag;    /* thread */
     GSource *ticker;    /* thread */
@@ -327,10 +329,22 @@ on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         g_message("%s: the server refused our roster request", account->profile);
     }
     /* Available once the roster is known, as RFC 6121 §2.2 suggests. */
-    xmpp_stanza_t *presence = xmpp_presence_new(xmpp_conn_get_context(conn));
+    xmpp_stanza_t *presence =
+            lv_xmpp_presence_build(xmpp_conn_get_context(conn), NULL, "", account->priority, NULL);
     xmpp_send(conn, presence);
     xmpp_stanza_release(presence);
     return 0;
+}
+
+static int
+on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    LvXmppAccount *account = userdata;
+    GVariant *update = lv_xmpp_presence_parse(stanza);
+
+    if (update != NULL)
+        post_event_data(account, LV_XMPP_EVENT_PRESENCE, NULL, update, NULL);
+    return 1;
 }
 
 static void
@@ -347,6 +361,7 @@ request_roster(LvXmppAccount *account)
     xmpp_stanza_release(query);
     xmpp_id_handler_add(account->conn, on_roster_result, id, account);
     xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
+    xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
     xmpp_send(account->conn, iq);
     xmpp_stanza_release(iq);
 }
@@ -439,6 +454,7 @@ do_connect(gpointer data)
     g_clear_pointer(&account->cert_error, g_free);
     g_free(account->jid);
     account->jid = g_strdup(settings->jid);
+    account->priority = settings->priority;
     account->auth_failed = account->leaving = account->session = FALSE;
     account->socket_error = 0;
     account->logger = (xmpp_log_t){ on_strophe_log, account };
@@ -569,4 +585,53 @@ gboolean
 lv_xmpp_account_is_connected(LvXmppAccount *account)
 {
     return account->connected;
+}
+
+typedef struct {
+    LvXmppAccount *account;
+    char *to;
+    char *show;
+    GVariant *statuses;
+} PresenceRequest;
+
+static void
+presence_request_free(gpointer data)
+{
+    PresenceRequest *request = data;
+
+    account_unref(request->account);
+    g_free(request->to);
+    g_free(request->show);
+    g_clear_pointer(&request->statuses, g_variant_unref);
+    g_free(request);
+}
+
+static gboolean
+do_send_presence(gpointer data)
+{
+    PresenceRequest *request = data;
+    LvXmppAccount *account = request->account;
+
+    if (account->conn == NULL || !account->session)
+        return G_SOURCE_REMOVE;
+    xmpp_stanza_t *presence = lv_xmpp_presence_build(account->xctx, request->to, request->show,
+                                                     account->priority, request->statuses);
+    xmpp_send(account->conn, presence);
+    xmpp_stanza_release(presence);
+    drain(account); /* written now, not at the next wake-up */
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const char *show,
+                              GVariant *statuses)
+{
+    PresenceRequest *request = g_new0(PresenceRequest, 1);
+
+    request->account = account_ref(account);
+    request->to = g_strdup(to);
+    request->show = g_strdup(show);
+    request->statuses = statuses != NULL ? g_variant_ref(statuses) : NULL;
+    g_main_context_invoke_full(account->context, G_PRIORITY_DEFAULT, do_send_presence, request,
+                               presence_request_free);
 }

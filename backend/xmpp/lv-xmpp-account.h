@@ -24,6 +24,7 @@ typedef struct {
     guint16 port;  /* 0: default */
     char *ca_file; /* NULL: the system store (SSL_CERT_FILE is honoured) */
     gboolean check_certificate;
+    int priority; /* of our presence */
 } LvXmppSettings;
 
 void lv_xmpp_settings_free(LvXmppSettings *settings);
@@ -35,6 +36,7 @@ typedef enum {
     LV_XMPP_EVENT_FAILED,       /* never got a session: @error says why */
     LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
+    LV_XMPP_EVENT_PRESENCE,     /* @data is (ssia{ss}): entity, show, priority, statuses */
 } LvXmppEvent;
 
 /* Called on the main context that created the account; @data may be NULL
@@ -56,6 +58,10 @@ void lv_xmpp_account_connect(LvXmppAccount *account, LvXmppSettings *settings);
 
 /* Closes the stream politely; a DISCONNECTED event follows. */
 void lv_xmpp_account_disconnect(LvXmppAccount *account);
+
+/* Sends our presence (@to NULL: to everyone); @statuses a{ss} or NULL (not taken). */
+void lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const char *show,
+                                   GVariant *statuses);
 
 /* The main context's view: TRUE between CONNECTED and DISCONNECTED. */
 gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);

@@ -109,6 +109,8 @@ class Home:
             "XDG_RUNTIME_DIR": self.runtime,
             "LIBERVIA_CONFIG": self.config_path,
             "LANG": "C.UTF-8",
+            # A GLib critical is a bug: make it crash the test instead of passing by.
+            "G_DEBUG": "fatal-criticals",
         }
         for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             if name in os.environ:
