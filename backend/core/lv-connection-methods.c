@@ -187,7 +187,48 @@ method_main_resource(LvBackend *backend, LvInvocation *invocation)
         lv_invocation_return_value(invocation, g_variant_new("(s)", resource));
 }
 
+static void
+method_add_contact(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *key = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile != NULL)
+        lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, NULL,
+                                  NULL, FALSE, TRUE, invocation);
+}
+
+static void
+method_update_contact(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *name = NULL, *key = NULL;
+    g_autofree const char **groups = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s^a&s&s)", &jid, &name, &groups,
+                  &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile != NULL)
+        lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, name,
+                                  groups, FALSE, FALSE, invocation);
+}
+
+static void
+method_del_contact(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *key = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile != NULL)
+        lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, NULL,
+                                  NULL, TRUE, FALSE, invocation);
+}
+
 static const LvMethod connection_methods[] = {
+    { "addContact", method_add_contact },
+    { "updateContact", method_update_contact },
+    { "delContact", method_del_contact },
     { "setPresence", method_set_presence },
     { "getPresenceStatuses", method_presence_statuses },
     { "getMainResource", method_main_resource },

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lv-crypto.h"
+#include "lv-jid.h"
 #include "lv-params.h"
 #include "lv-profile-params.h"
 #include "lv-profiles.h"
@@ -20,6 +21,7 @@ typedef struct {
     LvXmppAccount *account;
     GHashTable *roster;            /* JID → GVariant (sa{ss}as) */
     GHashTable *presences;         /* bare JID → (resource → GVariant (sia{ss})) */
+    GHashTable *requests;          /* request id → LvInvocation* waiting for the reply */
     guint retry_source;            /* a reconnection is scheduled */
     guint attempts;                /* failed reconnections since the loss */
     GPtrArray *waiting_connect;    /* LvInvocation* */
@@ -44,6 +46,21 @@ answer_all(GPtrArray *waiting, GVariant *value, const GError *error)
     g_ptr_array_set_size(waiting, 0);
 }
 
+/* Answers every request still waiting for a reply: the stream that would have
+ * carried it is gone. */
+static void
+fail_requests(Connection *connection, const GError *error)
+{
+    GHashTableIter iter;
+    gpointer invocation = NULL;
+
+    g_hash_table_iter_init(&iter, connection->requests);
+    while (g_hash_table_iter_next(&iter, NULL, &invocation)) {
+        lv_invocation_return_error(invocation, g_error_copy(error));
+        g_hash_table_iter_remove(&iter);
+    }
+}
+
 static void
 connection_free(gpointer data)
 {
@@ -61,6 +78,8 @@ connection_free(gpointer data)
     g_ptr_array_unref(connection->waiting_disconnect);
     g_hash_table_unref(connection->roster);
     g_hash_table_unref(connection->presences);
+    fail_requests(connection, error);
+    g_hash_table_unref(connection->requests);
     g_free(connection);
 }
 
@@ -225,6 +244,17 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
     case LV_XMPP_EVENT_PRESENCE:
         apply_presence(connections, connection, profile, data);
         return;
+    case LV_XMPP_EVENT_REPLY: {
+        LvInvocation *invocation = g_hash_table_lookup(connection->requests, jid);
+        if (invocation == NULL)
+            return;
+        g_hash_table_steal(connection->requests, jid);
+        if (error != NULL)
+            lv_invocation_return_error(invocation, g_error_copy(error));
+        else
+            lv_invocation_return_value(invocation, NULL);
+        return;
+    }
     case LV_XMPP_EVENT_CONNECTED:
         connection->attempts = 0;
         g_info("%s: connected as %s", profile, jid);
@@ -248,6 +278,11 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         else
             g_info("%s: disconnected", profile);
         g_hash_table_remove_all(connection->presences);
+        {
+            g_autoptr(GError) lost = g_error_new(LV_ERROR, LV_ERROR_NETWORK,
+                                                 "%s was disconnected before the answer", profile);
+            fail_requests(connection, lost);
+        }
         lv_backend_emit_signal(connections->backend, "disconnected", g_variant_new("(s)", profile));
         answer_all(connection->waiting_disconnect, NULL, NULL);
         if (error != NULL && retryable(error)) {
@@ -352,6 +387,7 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
     connection->presences = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify)g_hash_table_unref);
+    connection->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
     g_ptr_array_add(connection->waiting_connect, invocation);
     g_hash_table_insert(connections->by_profile, g_strdup(profile_name), connection);
@@ -553,4 +589,23 @@ lv_connections_send_presence(LvConnections *connections, const char *profile, co
         return FALSE;
     lv_xmpp_account_send_presence(connection->account, to, show, statuses);
     return TRUE;
+}
+
+void
+lv_connections_roster_set(LvConnections *connections, const char *profile, const char *jid,
+                          const char *name, const char *const *groups, gboolean remove,
+                          gboolean subscribe, LvInvocation *invocation)
+{
+    GError *error = NULL;
+    Connection *connection = connected(connections, profile, &error);
+    g_autoptr(LvJid) parsed = lv_jid_parse(jid, connection != NULL ? &error : NULL);
+
+    if (connection == NULL || parsed == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autofree char *bare = lv_jid_dup_bare(parsed);
+    g_autofree char *id = g_strdup_printf("lv-roster-set-%08x%08x", g_random_int(), g_random_int());
+    g_hash_table_insert(connection->requests, g_strdup(id), invocation);
+    lv_xmpp_account_roster_set(connection->account, id, bare, name, groups, remove, subscribe);
 }

@@ -47,6 +47,12 @@ gboolean lv_connections_send_presence(LvConnections *connections, const char *pr
                                       const char *to, const char *show, GVariant *statuses,
                                       GError **error);
 
+/* Changes a roster item (addContact, updateContact, delContact); @invocation is
+ * answered when the server has. */
+void lv_connections_roster_set(LvConnections *connections, const char *profile, const char *jid,
+                               const char *name, const char *const *groups, gboolean remove,
+                               gboolean subscribe, LvInvocation *invocation);
+
 /* Connects the profiles whose autoconnect_backend parameter is true. Profiles
  * with a password cannot be unlocked unattended: they are skipped with a log line. */
 void lv_connections_autoconnect(LvConnections *connections);

@@ -635,3 +635,124 @@ lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const char
     g_main_context_invoke_full(account->context, G_PRIORITY_DEFAULT, do_send_presence, request,
                                presence_request_free);
 }
+
+typedef struct {
+    LvXmppAccount *account;
+    char *request_id;
+    char *jid;
+    char *name;
+    char **groups;
+    gboolean remove;
+    gboolean subscribe;
+} RosterRequest;
+
+static void
+roster_request_free(gpointer data)
+{
+    RosterRequest *request = data;
+
+    account_unref(request->account);
+    g_free(request->request_id);
+    g_free(request->jid);
+    g_free(request->name);
+    g_strfreev(request->groups);
+    g_free(request);
+}
+
+static int
+on_roster_set_reply(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    RosterRequest *request = userdata;
+    LvXmppAccount *account = request->account;
+    const char *type = xmpp_stanza_get_type(stanza);
+
+    /* Matched on id by libstrophe: the sender and type must fit too. */
+    if (!lv_xmpp_roster_sender_ok(xmpp_stanza_get_from(stanza), account->own_bare) ||
+        (g_strcmp0(type, "result") != 0 && g_strcmp0(type, "error") != 0))
+        return 1;
+    GError *error = NULL;
+    if (g_str_equal(type, "error"))
+        error = g_error_new(LV_ERROR, LV_ERROR_EXTERNAL_REQUEST,
+                            "the server refused to change the roster item %s", request->jid);
+    else if (request->subscribe) {
+        xmpp_stanza_t *presence = xmpp_presence_new(xmpp_conn_get_context(conn));
+        xmpp_stanza_set_type(presence, "subscribe");
+        xmpp_stanza_set_to(presence, request->jid);
+        xmpp_send(conn, presence);
+        xmpp_stanza_release(presence);
+    }
+    post_event(account, LV_XMPP_EVENT_REPLY, request->request_id, error);
+    roster_request_free(request);
+    return 0;
+}
+
+static xmpp_stanza_t *
+roster_set_stanza(xmpp_ctx_t *ctx, const RosterRequest *request)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", request->request_id);
+    xmpp_stanza_t *query = xmpp_stanza_new(ctx);
+    xmpp_stanza_t *item = xmpp_stanza_new(ctx);
+
+    xmpp_stanza_set_name(query, "query");
+    xmpp_stanza_set_ns(query, LV_NS_ROSTER);
+    xmpp_stanza_set_name(item, "item");
+    xmpp_stanza_set_attribute(item, "jid", request->jid);
+    if (request->remove)
+        xmpp_stanza_set_attribute(item, "subscription", "remove");
+    else if (request->name != NULL && request->name[0] != '\0')
+        xmpp_stanza_set_attribute(item, "name", request->name);
+    for (guint i = 0; !request->remove && request->groups != NULL && request->groups[i]; i++) {
+        xmpp_stanza_t *group = xmpp_stanza_new(ctx);
+        xmpp_stanza_t *text = xmpp_stanza_new(ctx);
+        xmpp_stanza_set_name(group, "group");
+        xmpp_stanza_set_text(text, request->groups[i]);
+        xmpp_stanza_add_child(group, text);
+        xmpp_stanza_add_child(item, group);
+        xmpp_stanza_release(text);
+        xmpp_stanza_release(group);
+    }
+    xmpp_stanza_add_child(query, item);
+    xmpp_stanza_add_child(iq, query);
+    xmpp_stanza_release(item);
+    xmpp_stanza_release(query);
+    return iq;
+}
+
+static gboolean
+do_roster_set(gpointer data)
+{
+    RosterRequest *request = data;
+    LvXmppAccount *account = request->account;
+
+    if (account->conn == NULL || !account->session) {
+        post_event(account, LV_XMPP_EVENT_REPLY, request->request_id,
+                   g_error_new(LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED, "%s is not connected",
+                               account->profile));
+        roster_request_free(request);
+        return G_SOURCE_REMOVE;
+    }
+    xmpp_stanza_t *iq = roster_set_stanza(account->xctx, request);
+    xmpp_id_handler_add(account->conn, on_roster_set_reply, request->request_id, request);
+    xmpp_send(account->conn, iq);
+    xmpp_stanza_release(iq);
+    drain(account);
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_roster_set(LvXmppAccount *account, const char *request_id, const char *jid,
+                           const char *name, const char *const *groups, gboolean remove,
+                           gboolean subscribe)
+{
+    RosterRequest *request = g_new0(RosterRequest, 1);
+
+    request->account = account_ref(account);
+    request->request_id = g_strdup(request_id);
+    request->jid = g_strdup(jid);
+    request->name = g_strdup(name);
+    request->groups = g_strdupv((char **)groups);
+    request->remove = remove;
+    request->subscribe = subscribe;
+    /* Owned by the reply handler once sent: no destroy notify here. */
+    g_main_context_invoke(account->context, do_roster_set, request);
+}

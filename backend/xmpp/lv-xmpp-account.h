@@ -37,6 +37,7 @@ typedef enum {
     LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_PRESENCE,     /* @data is (ssia{ss}): entity, show, priority, statuses */
+    LV_XMPP_EVENT_REPLY,        /* @jid is the request id; @error set if it failed */
 } LvXmppEvent;
 
 /* Called on the main context that created the account; @data may be NULL
@@ -62,6 +63,13 @@ void lv_xmpp_account_disconnect(LvXmppAccount *account);
 /* Sends our presence (@to NULL: to everyone); @statuses a{ss} or NULL (not taken). */
 void lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const char *show,
                                    GVariant *statuses);
+
+/* Changes the roster item @jid (RFC 6121 §2.3–2.5): @remove deletes it, else sets
+ * @name (may be NULL) and @groups (NULL-terminated, may be NULL); with @subscribe a
+ * subscription request follows. A REPLY event with @request_id answers. */
+void lv_xmpp_account_roster_set(LvXmppAccount *account, const char *request_id, const char *jid,
+                                const char *name, const char *const *groups, gboolean remove,
+                                gboolean subscribe);
 
 /* The main context's view: TRUE between CONNECTED and DISCONNECTED. */
 gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);

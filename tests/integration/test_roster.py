@@ -97,6 +97,30 @@ except Exception:
         self.assertIn(f"roster push from {self.bob}", log)  # it did arrive, and was refused
         self.assertIn("ignored", log)
 
+    def test_add_set_delete(self):
+        h.wait_for(lambda: self.bob in self.contacts(), 10, 0.1, "the roster")
+        r = h.li(self.env, "roster", "add", self.carol, "-n", "Carol", "-g", "club", "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h.wait_for(lambda: self.carol in self.contacts(), 10, 0.1, "carol added")
+        carol = self.contacts()[self.carol]
+        self.assertEqual((carol["name"], carol["groups"]), ("Carol", ["club"]))
+        self.assertEqual(carol["ask"], "True")  # a subscription request went out
+        r = h.li(self.env, "roster", "set", self.carol, "-g", "chess", "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h.wait_for(lambda: sorted(self.contacts()[self.carol]["groups"]) == ["chess", "club"],
+                   10, 0.1, "groups added")
+        r = h.li(self.env, "roster", "set", self.carol, "-R", "-g", "only", "-n", "C.", "-p",
+                 "alice")
+        h.wait_for(lambda: self.contacts()[self.carol]["groups"] == ["only"], 10, 0.1,
+                   "groups replaced")
+        self.assertEqual(h.li(self.env, "roster", "delete", self.carol, "-p", "alice").returncode,
+                         2)  # no terminal, no -f
+        r = h.li(self.env, "roster", "delete", self.carol, "-f", "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h.wait_for(lambda: self.carol not in self.contacts(), 10, 0.1, "carol removed")
+        r = h.li(self.env, "roster", "add", "not a jid", "-p", "alice")
+        self.assertEqual(r.returncode, 17, r.stderr)
+
     def test_not_connected(self):
         r = h.li(self.env, "profile", "disconnect", "-p", "alice")
         self.assertEqual(r.returncode, 0, r.stderr)
