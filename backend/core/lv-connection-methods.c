@@ -7,6 +7,19 @@ typedef struct {
     LvInvocation *invocation;
 } PendingConnect;
 
+/* The profile named by the last parameter (a profile key), or NULL after answering
+ * @invocation with the error. */
+static LvStoredProfile *
+profile_of(LvBackend *backend, LvInvocation *invocation, const char *key)
+{
+    GError *error = NULL;
+    LvStoredProfile *profile = lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
+
+    if (profile == NULL)
+        lv_invocation_return_error(invocation, error);
+    return profile;
+}
+
 static void
 on_session(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -49,14 +62,10 @@ static void
 method_disconnect(LvBackend *backend, LvInvocation *invocation)
 {
     const char *key = NULL;
-    GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile =
-            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-    if (profile == NULL)
-        lv_invocation_return_error(invocation, error);
-    else
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile != NULL)
         lv_connections_disconnect(lv_backend_get_connections(backend), profile->name, invocation);
 }
 
@@ -64,15 +73,11 @@ static void
 method_is_connected(LvBackend *backend, LvInvocation *invocation)
 {
     const char *key = NULL;
-    GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile =
-            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-    if (profile == NULL) {
-        lv_invocation_return_error(invocation, error);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
         return;
-    }
     gboolean connected =
             lv_connections_is_connected(lv_backend_get_connections(backend), profile->name);
     lv_invocation_return_value(invocation, g_variant_new("(b)", connected));
@@ -83,14 +88,13 @@ method_get_contacts(LvBackend *backend, LvInvocation *invocation)
 {
     const char *key = NULL;
     GError *error = NULL;
-    GVariant *contacts = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile =
-            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-    if (profile != NULL)
-        contacts = lv_connections_get_contacts(lv_backend_get_connections(backend), profile->name,
-                                               &error);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
+        return;
+    GVariant *contacts =
+            lv_connections_get_contacts(lv_backend_get_connections(backend), profile->name, &error);
     if (contacts == NULL)
         lv_invocation_return_error(invocation, error);
     else
@@ -102,14 +106,13 @@ method_contact_get(LvBackend *backend, LvInvocation *invocation)
 {
     const char *jid = NULL, *key = NULL;
     GError *error = NULL;
-    GVariant *item = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
-    g_autoptr(LvStoredProfile) profile =
-            lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-    if (profile != NULL)
-        item = lv_connections_get_contact(lv_backend_get_connections(backend), profile->name, jid,
-                                          &error);
+    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    if (profile == NULL)
+        return;
+    GVariant *item = lv_connections_get_contact(lv_backend_get_connections(backend), profile->name,
+                                                jid, &error);
     if (item == NULL) {
         lv_invocation_return_error(invocation, error);
         return;
@@ -117,19 +120,6 @@ method_contact_get(LvBackend *backend, LvInvocation *invocation)
     g_autoptr(GVariant) attributes = g_variant_get_child_value(item, 1);
     g_autoptr(GVariant) groups = g_variant_get_child_value(item, 2);
     lv_invocation_return_value(invocation, g_variant_new("((@a{ss}@as))", attributes, groups));
-}
-
-/* The profile named by the last parameter (a profile key), or NULL after answering
- * @invocation with the error. */
-static LvStoredProfile *
-profile_of(LvBackend *backend, LvInvocation *invocation, const char *key)
-{
-    GError *error = NULL;
-    LvStoredProfile *profile = lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-
-    if (profile == NULL)
-        lv_invocation_return_error(invocation, error);
-    return profile;
 }
 
 static void

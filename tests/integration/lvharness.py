@@ -499,3 +499,19 @@ print("DONE", flush=True)
     if "DONE" not in r.stdout:
         raise AssertionError(f"slixmpp script failed: {r.stdout} {r.stderr[-3000:]}")
     return r
+
+
+def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password="",
+                 connect=True):
+    """Creates profile @name for @jid on @prosody (reached on loopback) through li,
+    and connects it; fails @test on any error."""
+    steps = [["profile", "create", name, "-p", profile_password, "-j", jid, "-x", xmpp_password],
+             ["param", "set", "Connection", "Force server", "127.0.0.1", "-p", name, "--pwd",
+              profile_password],
+             ["param", "set", "Connection", "Force port", str(prosody.c2s_port), "-p", name,
+              "--pwd", profile_password]]
+    if connect:
+        steps.append(["profile", "connect", "-c", "-p", name, "--pwd", profile_password])
+    for args in steps:
+        r = li(env, *args, timeout=60)
+        test.assertEqual(r.returncode, 0, f"li {args}: {r.stderr}")

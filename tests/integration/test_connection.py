@@ -36,10 +36,8 @@ class Connection(h.LvTestCase):
         return r
 
     def make_profile(self, password="alice-xmpp-pw"):
-        self.li("profile", "create", "alice", "-p", "pw", "-j", self.jid, "-x", password)
-        auth = ["-p", "alice", "--pwd", "pw"]
-        self.li("param", "set", "Connection", "Force server", "127.0.0.1", *auth)
-        self.li("param", "set", "Connection", "Force port", str(self.prosody.c2s_port), *auth)
+        h.xmpp_profile(self, self.env, self.prosody, "alice", self.jid, password,
+                       profile_password="pw", connect=False)
 
     def is_connected(self):
         r = h.gdbus_call(self.env, "isConnected", "alice")

@@ -30,13 +30,7 @@ class Presence(h.LvTestCase):
         time.sleep(0.2)
 
     def profile(self, name):
-        for args in (["profile", "create", name, "-p", "", "-j", self.alice, "-x", "alice-pw"],
-                     ["param", "set", "Connection", "Force server", "127.0.0.1", "-p", name],
-                     ["param", "set", "Connection", "Force port", str(self.prosody.c2s_port),
-                      "-p", name],
-                     ["profile", "connect", "-c", "-p", name]):
-            r = h.li(self.env, *args)
-            self.assertEqual(r.returncode, 0, r.stderr)
+        h.xmpp_profile(self, self.env, self.prosody, name, self.alice, "alice-pw")
 
     def statuses(self, profile):
         return h.gdbus_call(self.env, "getPresenceStatuses", profile).stdout

@@ -28,12 +28,8 @@ class Roster(h.LvTestCase):
         self.env = self.home.env
         self.env["SSL_CERT_FILE"] = self.prosody.ca_file
         self.backend = h.Foreground(self.env).wait_ready()
-        for args in (["profile", "create", "alice", "-p", "", "-j", self.alice, "-x", "alice-pw"],
-                     ["param", "set", "Connection", "Force server", "127.0.0.1", "-p", "alice"],
-                     ["param", "set", "Connection", "Force port", str(self.prosody.c2s_port),
-                      "-p", "alice"]):
-            r = h.li(self.env, *args)
-            self.assertEqual(r.returncode, 0, r.stderr)
+        h.xmpp_profile(self, self.env, self.prosody, "alice", self.alice, "alice-pw",
+                       connect=False)
         self.monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
                                         env=self.env, stdout=subprocess.PIPE, text=True,
                                         start_new_session=True)
