@@ -1,49 +1,18 @@
 /* lv-xmpp-account: libstrophe on a GLib main context in an I/O thread (see the
  * header). Fields marked "thread" are touched only by the account's thread. */
-#include "lv-xmpp-account.h"
-
 #include <stdlib.h>
 #include <string.h>
 
-#include <strophe.h>
-
 #include "lv-error.h"
 #include "lv-jid.h"
-#include "lv-xmpp-presence.h"
-#include "lv-xmpp-roster.h"
+#include "lv-xmpp-account-private.h"
+#include "lv-xmpp-iq.h"
 
 /* While connecting, libstrophe's own timers (connect timeout, handshake) need
  * turns; once connected only the socket wakes us. */
 #define CONNECTING_TICK_MS 10
 #define DISCONNECT_TICK_MS 50
 #define DRAIN_TURNS 4
-
-struct _LvXmppAccount {
-    char *profile;
-    LvXmppEventFunc func;
-    gpointer user_data;
-    GMainContext *main_context;
-    GThread *thread;
-    GMainContext *context;
-    GMainLoop *loop;
-    gboolean closed;    /* main: freed, events are dropped */
-    gboolean connected; /* main: the view of lv_xmpp_account_is_connected() */
-
-    xmpp_log_t logger;  /* thread */
-    xmpp_ctx_t *xctx;   /* thread */
-    xmpp_conn_t *conn;  /* thread */
-    char *jid;          /* thread */
-    char *own_bare;     /* thread: bare JID of the session */
-    int priority;       /* thread: of our presence */
-    GSource *fd_source; /* thread */
-    gpointer fd_tag;    /* thread */
-    GSource *ticker;    /* thread */
-    gboolean session;   /* thread: got XMPP_CONN_CONNECT */
-    gboolean auth_failed;
-    int socket_error; /* thread: errno of a failed TCP connection */
-    gboolean leaving; /* thread: a disconnection was asked */
-    char *cert_error; /* thread */
-};
 
 /* The account of the current I/O thread: libstrophe's socket and certificate
  * callbacks carry no user data. */
@@ -64,8 +33,8 @@ lv_xmpp_settings_free(LvXmppSettings *settings)
     g_free(settings);
 }
 
-static LvXmppAccount *
-account_ref(LvXmppAccount *account)
+LvXmppAccount *
+lv_xmpp_account_ref(LvXmppAccount *account)
 {
     return g_atomic_rc_box_acquire(account);
 }
@@ -81,8 +50,8 @@ account_clear(gpointer data)
     g_main_loop_unref(account->loop);
 }
 
-static void
-account_unref(LvXmppAccount *account)
+void
+lv_xmpp_account_unref(LvXmppAccount *account)
 {
     g_atomic_rc_box_release_full(account, account_clear);
 }
@@ -102,7 +71,7 @@ event_message_free(gpointer data)
 {
     EventMessage *message = data;
 
-    account_unref(message->account);
+    lv_xmpp_account_unref(message->account);
     g_free(message->jid);
     g_clear_pointer(&message->data, g_variant_unref);
     g_clear_error(&message->error);
@@ -124,13 +93,13 @@ deliver_event(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static void
-post_event_data(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *data,
-                GError *error)
+void
+lv_xmpp_account_post(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *data,
+                     GError *error)
 {
     EventMessage *message = g_new0(EventMessage, 1);
 
-    message->account = account_ref(account);
+    message->account = lv_xmpp_account_ref(account);
     message->event = event;
     message->jid = g_strdup(jid);
     message->data = data != NULL ? g_variant_ref_sink(data) : NULL;
@@ -142,17 +111,15 @@ post_event_data(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVar
 static void
 post_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GError *error)
 {
-    post_event_data(account, event, jid, NULL, error);
+    lv_xmpp_account_post(account, event, jid, NULL, error);
 }
 
 /* ---- the thread: socket watch, timers, libstrophe turns ---- */
 
-static void drain(LvXmppAccount *account);
-
 static gboolean
 fd_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
-    drain(thread_account);
+    lv_xmpp_account_drain(thread_account);
     return G_SOURCE_CONTINUE;
 }
 
@@ -182,7 +149,7 @@ stop_ticker(LvXmppAccount *account)
 static gboolean
 on_tick(gpointer data)
 {
-    drain(data);
+    lv_xmpp_account_drain(data);
     return G_SOURCE_CONTINUE;
 }
 
@@ -277,95 +244,6 @@ failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_er
                        account->jid);
 }
 
-/* ---- roster (RFC 6121): fetched at session start, then pushes ---- */
-
-static void
-send_reply(xmpp_conn_t *conn, xmpp_stanza_t *request)
-{
-    xmpp_stanza_t *reply =
-            xmpp_iq_new(xmpp_conn_get_context(conn), "result", xmpp_stanza_get_id(request));
-
-    xmpp_send(conn, reply);
-    xmpp_stanza_release(reply);
-}
-
-static int
-on_roster_push(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-    LvXmppAccount *account = userdata;
-    const char *from = xmpp_stanza_get_from(stanza);
-
-    if (!lv_xmpp_roster_sender_ok(from, account->own_bare)) {
-        g_message("%s: roster push from %s ignored: only our own server may send one",
-                  account->profile, from);
-        return 1;
-    }
-    send_reply(conn, stanza);
-    xmpp_stanza_t *query = xmpp_stanza_get_child_by_ns(stanza, LV_NS_ROSTER);
-    post_event_data(account, LV_XMPP_EVENT_ROSTER_PUSH, NULL, lv_xmpp_roster_parse_query(query),
-                    NULL);
-    return 1;
-}
-
-static int
-on_roster_result(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-    LvXmppAccount *account = userdata;
-    const char *from = xmpp_stanza_get_from(stanza);
-    const char *type = xmpp_stanza_get_type(stanza);
-
-    /* libstrophe matches replies on id only: check the sender and type too. */
-    if (!lv_xmpp_roster_sender_ok(from, account->own_bare) ||
-        (g_strcmp0(type, "result") != 0 && g_strcmp0(type, "error") != 0)) {
-        g_message("%s: stanza with our roster request's id from %s ignored", account->profile,
-                  from);
-        return 1;
-    }
-    if (g_str_equal(type, "result")) {
-        xmpp_stanza_t *query = xmpp_stanza_get_child_by_ns(stanza, LV_NS_ROSTER);
-        post_event_data(account, LV_XMPP_EVENT_ROSTER, NULL, lv_xmpp_roster_parse_query(query),
-                        NULL);
-    } else {
-        g_message("%s: the server refused our roster request", account->profile);
-    }
-    /* Available once the roster is known, as RFC 6121 §2.2 suggests. */
-    xmpp_stanza_t *presence =
-            lv_xmpp_presence_build(xmpp_conn_get_context(conn), NULL, "", account->priority, NULL);
-    xmpp_send(conn, presence);
-    xmpp_stanza_release(presence);
-    return 0;
-}
-
-static int
-on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-    LvXmppAccount *account = userdata;
-    GVariant *update = lv_xmpp_presence_parse(stanza);
-
-    if (update != NULL)
-        post_event_data(account, LV_XMPP_EVENT_PRESENCE, NULL, update, NULL);
-    return 1;
-}
-
-static void
-request_roster(LvXmppAccount *account)
-{
-    xmpp_ctx_t *ctx = account->xctx;
-    g_autofree char *id = g_strdup_printf("lv-roster-%u", g_random_int());
-    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id);
-    xmpp_stanza_t *query = xmpp_stanza_new(ctx);
-
-    xmpp_stanza_set_name(query, "query");
-    xmpp_stanza_set_ns(query, LV_NS_ROSTER);
-    xmpp_stanza_add_child(iq, query);
-    xmpp_stanza_release(query);
-    xmpp_id_handler_add(account->conn, on_roster_result, id, account);
-    xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
-    xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
-    xmpp_send(account->conn, iq);
-    xmpp_stanza_release(iq);
-}
-
 static void
 on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
               xmpp_stream_error_t *stream_error, void *userdata)
@@ -378,14 +256,19 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         g_free(account->own_bare);
         account->own_bare = bound != NULL ? lv_jid_dup_bare(bound) : g_strdup(account->jid);
         stop_ticker(account);
-        post_event(account, LV_XMPP_EVENT_CONNECTED, xmpp_conn_get_bound_jid(conn), NULL);
-        request_roster(account);
+        g_free(account->own_full);
+        account->own_full = g_strdup(xmpp_conn_get_bound_jid(conn));
+        post_event(account, LV_XMPP_EVENT_CONNECTED, account->own_full, NULL);
+        lv_xmpp_session_started(account);
         return;
     }
     if (event != XMPP_CONN_DISCONNECT && event != XMPP_CONN_FAIL)
         return;
     /* The socket is closed by now: stop watching it before it is reused. */
     unwatch_socket(account);
+    if (account->session)
+        lv_xmpp_session_ended(account);
+    lv_xmpp_iq_fail_all(account);
     if (!account->session)
         post_event(account, LV_XMPP_EVENT_FAILED, NULL,
                    failure_reason(account, error, stream_error));
@@ -402,8 +285,8 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 
 /* A few turns: one read is at most 4 KiB, OpenSSL may hold a record, and what our
  * handlers queued is written on the next turn. */
-static void
-drain(LvXmppAccount *account)
+void
+lv_xmpp_account_drain(LvXmppAccount *account)
 {
     /* libstrophe 0.12's SCRAM is not safe to run in two threads at once (seen here:
      * concurrent logins send wrong proofs), so accounts take turns until their
@@ -438,7 +321,7 @@ connect_request_free(gpointer data)
     ConnectRequest *request = data;
 
     lv_xmpp_settings_free(request->settings);
-    account_unref(request->account);
+    lv_xmpp_account_unref(request->account);
     g_free(request);
 }
 
@@ -493,7 +376,7 @@ do_disconnect(gpointer data)
     xmpp_disconnect(account->conn);
     /* libstrophe waits for the server's </stream> with a timer of its own. */
     start_ticker(account, DISCONNECT_TICK_MS);
-    drain(account);
+    lv_xmpp_account_drain(account);
     return G_SOURCE_REMOVE;
 }
 
@@ -505,7 +388,8 @@ do_stop(gpointer data)
     if (account->conn != NULL && xmpp_conn_is_connected(account->conn)) {
         account->leaving = TRUE;
         xmpp_disconnect(account->conn);
-        drain(account); /* the closing </stream> goes out; we do not wait for the reply */
+        lv_xmpp_account_drain(
+                account); /* the closing </stream> goes out; we do not wait for the reply */
     }
     release_connection(account);
     g_main_loop_quit(account->loop);
@@ -522,7 +406,9 @@ thread_main(gpointer data)
     g_main_loop_run(account->loop);
     g_free(account->jid);
     g_free(account->own_bare);
+    g_free(account->own_full);
     g_free(account->cert_error);
+    g_clear_pointer(&account->iqs, g_hash_table_unref);
     g_main_context_pop_thread_default(account->context);
     return NULL;
 }
@@ -555,7 +441,7 @@ lv_xmpp_account_free(LvXmppAccount *account)
     account->closed = TRUE;
     g_main_context_invoke(account->context, do_stop, account);
     g_thread_join(account->thread);
-    account_unref(account);
+    lv_xmpp_account_unref(account);
 }
 
 const char *
@@ -569,7 +455,7 @@ lv_xmpp_account_connect(LvXmppAccount *account, LvXmppSettings *settings)
 {
     ConnectRequest *request = g_new0(ConnectRequest, 1);
 
-    request->account = account_ref(account);
+    request->account = lv_xmpp_account_ref(account);
     request->settings = settings;
     g_main_context_invoke_full(account->context, G_PRIORITY_DEFAULT, do_connect, request,
                                connect_request_free);
@@ -587,172 +473,64 @@ lv_xmpp_account_is_connected(LvXmppAccount *account)
     return account->connected;
 }
 
-typedef struct {
-    LvXmppAccount *account;
-    char *to;
-    char *show;
-    GVariant *statuses;
-} PresenceRequest;
-
-static void
-presence_request_free(gpointer data)
+void
+lv_xmpp_account_invoke(LvXmppAccount *account, GSourceFunc func, gpointer data,
+                       GDestroyNotify destroy)
 {
-    PresenceRequest *request = data;
-
-    account_unref(request->account);
-    g_free(request->to);
-    g_free(request->show);
-    g_clear_pointer(&request->statuses, g_variant_unref);
-    g_free(request);
+    g_main_context_invoke_full(account->context, G_PRIORITY_DEFAULT, func, data, destroy);
 }
 
-static gboolean
-do_send_presence(gpointer data)
+gboolean
+lv_xmpp_account_in_session(LvXmppAccount *account)
 {
-    PresenceRequest *request = data;
-    LvXmppAccount *account = request->account;
+    return account->conn != NULL && account->session;
+}
 
-    if (account->conn == NULL || !account->session)
-        return G_SOURCE_REMOVE;
-    xmpp_stanza_t *presence = lv_xmpp_presence_build(account->xctx, request->to, request->show,
-                                                     account->priority, request->statuses);
-    xmpp_send(account->conn, presence);
-    xmpp_stanza_release(presence);
-    drain(account); /* written now, not at the next wake-up */
-    return G_SOURCE_REMOVE;
+xmpp_stanza_t *
+lv_xmpp_add_child(xmpp_stanza_t *parent, const char *name, const char *ns)
+{
+    xmpp_stanza_t *child = xmpp_stanza_new(xmpp_stanza_get_context(parent));
+
+    xmpp_stanza_set_name(child, name);
+    if (ns != NULL)
+        xmpp_stanza_set_ns(child, ns);
+    xmpp_stanza_add_child(parent, child);
+    xmpp_stanza_release(child); /* @parent holds it now */
+    return child;
 }
 
 void
-lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const char *show,
-                              GVariant *statuses)
+lv_xmpp_add_text(xmpp_stanza_t *parent, const char *text)
 {
-    PresenceRequest *request = g_new0(PresenceRequest, 1);
+    xmpp_stanza_t *node = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
-    request->account = account_ref(account);
-    request->to = g_strdup(to);
-    request->show = g_strdup(show);
-    request->statuses = statuses != NULL ? g_variant_ref(statuses) : NULL;
-    g_main_context_invoke_full(account->context, G_PRIORITY_DEFAULT, do_send_presence, request,
-                               presence_request_free);
-}
-
-typedef struct {
-    LvXmppAccount *account;
-    char *request_id;
-    char *jid;
-    char *name;
-    char **groups;
-    gboolean remove;
-    gboolean subscribe;
-} RosterRequest;
-
-static void
-roster_request_free(gpointer data)
-{
-    RosterRequest *request = data;
-
-    account_unref(request->account);
-    g_free(request->request_id);
-    g_free(request->jid);
-    g_free(request->name);
-    g_strfreev(request->groups);
-    g_free(request);
-}
-
-static int
-on_roster_set_reply(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-    RosterRequest *request = userdata;
-    LvXmppAccount *account = request->account;
-    const char *type = xmpp_stanza_get_type(stanza);
-
-    /* Matched on id by libstrophe: the sender and type must fit too. */
-    if (!lv_xmpp_roster_sender_ok(xmpp_stanza_get_from(stanza), account->own_bare) ||
-        (g_strcmp0(type, "result") != 0 && g_strcmp0(type, "error") != 0))
-        return 1;
-    GError *error = NULL;
-    if (g_str_equal(type, "error"))
-        error = g_error_new(LV_ERROR, LV_ERROR_EXTERNAL_REQUEST,
-                            "the server refused to change the roster item %s", request->jid);
-    else if (request->subscribe) {
-        xmpp_stanza_t *presence = xmpp_presence_new(xmpp_conn_get_context(conn));
-        xmpp_stanza_set_type(presence, "subscribe");
-        xmpp_stanza_set_to(presence, request->jid);
-        xmpp_send(conn, presence);
-        xmpp_stanza_release(presence);
-    }
-    post_event(account, LV_XMPP_EVENT_REPLY, request->request_id, error);
-    roster_request_free(request);
-    return 0;
-}
-
-static xmpp_stanza_t *
-roster_set_stanza(xmpp_ctx_t *ctx, const RosterRequest *request)
-{
-    xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", request->request_id);
-    xmpp_stanza_t *query = xmpp_stanza_new(ctx);
-    xmpp_stanza_t *item = xmpp_stanza_new(ctx);
-
-    xmpp_stanza_set_name(query, "query");
-    xmpp_stanza_set_ns(query, LV_NS_ROSTER);
-    xmpp_stanza_set_name(item, "item");
-    xmpp_stanza_set_attribute(item, "jid", request->jid);
-    if (request->remove)
-        xmpp_stanza_set_attribute(item, "subscription", "remove");
-    else if (request->name != NULL && request->name[0] != '\0')
-        xmpp_stanza_set_attribute(item, "name", request->name);
-    for (guint i = 0; !request->remove && request->groups != NULL && request->groups[i]; i++) {
-        xmpp_stanza_t *group = xmpp_stanza_new(ctx);
-        xmpp_stanza_t *text = xmpp_stanza_new(ctx);
-        xmpp_stanza_set_name(group, "group");
-        xmpp_stanza_set_text(text, request->groups[i]);
-        xmpp_stanza_add_child(group, text);
-        xmpp_stanza_add_child(item, group);
-        xmpp_stanza_release(text);
-        xmpp_stanza_release(group);
-    }
-    xmpp_stanza_add_child(query, item);
-    xmpp_stanza_add_child(iq, query);
-    xmpp_stanza_release(item);
-    xmpp_stanza_release(query);
-    return iq;
-}
-
-static gboolean
-do_roster_set(gpointer data)
-{
-    RosterRequest *request = data;
-    LvXmppAccount *account = request->account;
-
-    if (account->conn == NULL || !account->session) {
-        post_event(account, LV_XMPP_EVENT_REPLY, request->request_id,
-                   g_error_new(LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED, "%s is not connected",
-                               account->profile));
-        roster_request_free(request);
-        return G_SOURCE_REMOVE;
-    }
-    xmpp_stanza_t *iq = roster_set_stanza(account->xctx, request);
-    xmpp_id_handler_add(account->conn, on_roster_set_reply, request->request_id, request);
-    xmpp_send(account->conn, iq);
-    xmpp_stanza_release(iq);
-    drain(account);
-    return G_SOURCE_REMOVE;
+    xmpp_stanza_set_text(node, text);
+    xmpp_stanza_add_child(parent, node);
+    xmpp_stanza_release(node);
 }
 
 void
-lv_xmpp_account_roster_set(LvXmppAccount *account, const char *request_id, const char *jid,
-                           const char *name, const char *const *groups, gboolean remove,
-                           gboolean subscribe)
+lv_xmpp_account_send_result(LvXmppAccount *account, xmpp_stanza_t *request)
 {
-    RosterRequest *request = g_new0(RosterRequest, 1);
+    xmpp_stanza_t *reply = xmpp_iq_new(account->xctx, "result", xmpp_stanza_get_id(request));
 
-    request->account = account_ref(account);
-    request->request_id = g_strdup(request_id);
-    request->jid = g_strdup(jid);
-    request->name = g_strdup(name);
-    request->groups = g_strdupv((char **)groups);
-    request->remove = remove;
-    request->subscribe = subscribe;
-    /* Owned by the reply handler once sent: no destroy notify here. */
-    g_main_context_invoke(account->context, do_roster_set, request);
+    if (xmpp_stanza_get_from(request) != NULL)
+        xmpp_stanza_set_to(reply, xmpp_stanza_get_from(request));
+    xmpp_send(account->conn, reply);
+    xmpp_stanza_release(reply);
+}
+
+void
+lv_xmpp_account_send_error(LvXmppAccount *account, xmpp_stanza_t *request, const char *type,
+                           const char *condition)
+{
+    xmpp_stanza_t *reply = xmpp_iq_new(account->xctx, "error", xmpp_stanza_get_id(request));
+
+    if (xmpp_stanza_get_from(request) != NULL)
+        xmpp_stanza_set_to(reply, xmpp_stanza_get_from(request));
+    xmpp_stanza_t *error = lv_xmpp_add_child(reply, "error", NULL);
+    xmpp_stanza_set_attribute(error, "type", type);
+    lv_xmpp_add_child(error, condition, "urn:ietf:params:xml:ns:xmpp-stanzas");
+    xmpp_send(account->conn, reply);
+    xmpp_stanza_release(reply);
 }

@@ -1,0 +1,87 @@
+/* lv-xmpp-account-private: what the account's modules (roster, presence, IQ
+ * requests, messages, disco…) share inside the I/O thread. Not for backend/core:
+ * it sees only lv-xmpp-account.h.
+ *
+ * Fields marked "thread" are touched only by the account's thread; "main" only by
+ * the main context that created the account.
+ */
+#pragma once
+
+#include <strophe.h>
+
+#include "lv-xmpp-account.h"
+
+G_BEGIN_DECLS
+
+struct _LvXmppAccount {
+    char *profile;
+    LvXmppEventFunc func;
+    gpointer user_data;
+    GMainContext *main_context;
+    GThread *thread;
+    GMainContext *context;
+    GMainLoop *loop;
+    gboolean closed;    /* main: freed, events are dropped */
+    gboolean connected; /* main: the view of lv_xmpp_account_is_connected() */
+
+    xmpp_log_t logger;  /* thread */
+    xmpp_ctx_t *xctx;   /* thread */
+    xmpp_conn_t *conn;  /* thread */
+    char *jid;          /* thread */
+    char *own_bare;     /* thread: bare JID of the session */
+    char *own_full;     /* thread: bound full JID of the session */
+    int priority;       /* thread: of our presence */
+    GSource *fd_source; /* thread */
+    gpointer fd_tag;    /* thread */
+    GSource *ticker;    /* thread */
+    gboolean session;   /* thread: got XMPP_CONN_CONNECT */
+    gboolean auth_failed;
+    int socket_error; /* thread: errno of a failed TCP connection */
+    gboolean leaving; /* thread: a disconnection was asked */
+    char *cert_error; /* thread */
+    GHashTable *iqs;  /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+};
+
+LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
+void lv_xmpp_account_unref(LvXmppAccount *account);
+
+/* Posts an event to the main context; takes @error, refs @data (a floating ref is
+ * sunk). */
+void lv_xmpp_account_post(LvXmppAccount *account, LvXmppEvent event, const char *jid,
+                          GVariant *data, GError *error);
+
+/* Runs libstrophe a few turns now: what handlers queued is written, what arrived is
+ * read. Call it after sending from a request. */
+void lv_xmpp_account_drain(LvXmppAccount *account);
+
+/* Runs @func(@data) in the account's thread; @destroy frees @data afterwards (and
+ * if the thread is gone). */
+void lv_xmpp_account_invoke(LvXmppAccount *account, GSourceFunc func, gpointer data,
+                            GDestroyNotify destroy);
+
+/* TRUE if the thread has a session to send on. */
+gboolean lv_xmpp_account_in_session(LvXmppAccount *account);
+
+/* Answers the IQ @request with an empty result. */
+void lv_xmpp_account_send_result(LvXmppAccount *account, xmpp_stanza_t *request);
+
+/* Answers the IQ @request with an error of @type ("cancel", "modify"…) and RFC 6120
+ * @condition ("service-unavailable", "bad-request"…). */
+void lv_xmpp_account_send_error(LvXmppAccount *account, xmpp_stanza_t *request, const char *type,
+                                const char *condition);
+
+/* A new child element @name in @ns (NULL: inherited) appended to @parent; returns it
+ * (transfer none: @parent owns it). */
+xmpp_stanza_t *lv_xmpp_add_child(xmpp_stanza_t *parent, const char *name, const char *ns);
+
+/* Appends a text node @text to @parent. */
+void lv_xmpp_add_text(xmpp_stanza_t *parent, const char *text);
+
+/* The session's modules, called in the thread (lv-xmpp-session.c). */
+void lv_xmpp_session_started(LvXmppAccount *account);
+void lv_xmpp_session_ended(LvXmppAccount *account);
+
+/* Roster and presence (lv-xmpp-account-roster.c). */
+void lv_xmpp_roster_session_started(LvXmppAccount *account);
+
+G_END_DECLS
