@@ -252,7 +252,7 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         if (error != NULL)
             lv_invocation_return_error(invocation, g_error_copy(error));
         else
-            lv_invocation_return_value(invocation, NULL);
+            lv_invocation_return_value(invocation, data != NULL ? g_variant_ref(data) : NULL);
         return;
     }
     case LV_XMPP_EVENT_CONNECTED:
@@ -605,7 +605,26 @@ lv_connections_roster_set(LvConnections *connections, const char *profile, const
         return;
     }
     g_autofree char *bare = lv_jid_dup_bare(parsed);
-    g_autofree char *id = g_strdup_printf("lv-roster-set-%08x%08x", g_random_int(), g_random_int());
-    g_hash_table_insert(connection->requests, g_strdup(id), invocation);
+    g_autofree char *id = lv_connections_add_request(connections, profile, invocation);
     lv_xmpp_account_roster_set(connection->account, id, bare, name, groups, remove, subscribe);
+}
+
+LvXmppAccount *
+lv_connections_get_account(LvConnections *connections, const char *profile, GError **error)
+{
+    Connection *connection = connected(connections, profile, error);
+
+    return connection != NULL ? connection->account : NULL;
+}
+
+char *
+lv_connections_add_request(LvConnections *connections, const char *profile,
+                           LvInvocation *invocation)
+{
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+    g_autofree char *id = g_strdup_printf("lv-req-%08x%08x", g_random_int(), g_random_int());
+
+    g_return_val_if_fail(connection != NULL, NULL);
+    g_hash_table_insert(connection->requests, g_strdup(id), invocation);
+    return g_steal_pointer(&id);
 }

@@ -57,6 +57,19 @@ void lv_connections_roster_set(LvConnections *connections, const char *profile, 
  * with a password cannot be unlocked unattended: they are skipped with a log line. */
 void lv_connections_autoconnect(LvConnections *connections);
 
+/* The account of a connected profile (transfer none), or NULL and
+ * LV_ERROR_PROFILE_NOT_CONNECTED. For plugins that send requests to its thread. */
+typedef struct _LvXmppAccount LvXmppAccount;
+LvXmppAccount *lv_connections_get_account(LvConnections *connections, const char *profile,
+                                          GError **error);
+
+/* Parks @invocation until the account of @profile (connected) posts an
+ * LV_XMPP_EVENT_REPLY with the returned id (transfer full): the reply's data (a
+ * tuple of the method's out-signature, or NULL for none) or error answers it. A
+ * disconnection answers it with an error. */
+char *lv_connections_add_request(LvConnections *connections, const char *profile,
+                                 LvInvocation *invocation);
+
 /* The connection methods (lv-connection-methods.c). */
 const LvMethod *lv_connection_methods(void);
 

@@ -37,7 +37,8 @@ typedef enum {
     LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_PRESENCE,     /* @data is (ssia{ss}): entity, show, priority, statuses */
-    LV_XMPP_EVENT_REPLY,        /* @jid is the request id; @error set if it failed */
+    LV_XMPP_EVENT_REPLY, /* @jid is the request id; @data the answer (a tuple) or NULL; @error
+                          * set if it failed */
 } LvXmppEvent;
 
 /* Called on the main context that created the account; @data may be NULL
