@@ -52,6 +52,7 @@ lv_backend_new(LvConfig *config, GError **error)
     lv_backend_register_methods(backend, lv_profile_methods());
     lv_backend_register_methods(backend, lv_param_methods());
     lv_backend_register_methods(backend, lv_connection_methods());
+    lv_backend_register_methods(backend, lv_message_methods());
     return backend;
 }
 
@@ -218,4 +219,20 @@ GHashTable *
 lv_backend_get_namespaces(LvBackend *backend)
 {
     return backend->namespaces;
+}
+
+void
+lv_backend_emit_signal_for(LvBackend *backend, const char *name, GVariant *params,
+                           const char *profile)
+{
+    g_autoptr(GVariant) owned = g_variant_ref_sink(params);
+    gsize n = g_variant_n_children(owned);
+    g_autofree GVariant **args = g_new0(GVariant *, n + 1);
+
+    for (gsize i = 0; i < n; i++)
+        args[i] = g_variant_get_child_value(owned, i);
+    args[n] = g_variant_new_string(profile);
+    lv_backend_emit_signal(backend, name, g_variant_new_tuple(args, n + 1));
+    for (gsize i = 0; i < n; i++)
+        g_variant_unref(args[i]);
 }

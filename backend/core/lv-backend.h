@@ -60,6 +60,10 @@ void lv_backend_dispatch(LvBackend *backend, LvInvocation *invocation);
 /* Emits signal @name (a signal of the interface file) with @params (a floating ref
  * is sunk) to every sink. */
 void lv_backend_emit_signal(LvBackend *backend, const char *name, GVariant *params);
+/* Emits @name with the arguments of the tuple @params (transfer none; a floating ref
+ * is sunk) followed by @profile. */
+void lv_backend_emit_signal_for(LvBackend *backend, const char *name, GVariant *params,
+                                const char *profile);
 guint lv_backend_add_signal_sink(LvBackend *backend, LvSignalSinkFunc func, gpointer user_data);
 void lv_backend_remove_signal_sink(LvBackend *backend, guint id);
 

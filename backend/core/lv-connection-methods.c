@@ -7,19 +7,6 @@ typedef struct {
     LvInvocation *invocation;
 } PendingConnect;
 
-/* The profile named by the last parameter (a profile key), or NULL after answering
- * @invocation with the error. */
-static LvStoredProfile *
-profile_of(LvBackend *backend, LvInvocation *invocation, const char *key)
-{
-    GError *error = NULL;
-    LvStoredProfile *profile = lv_profiles_resolve(lv_backend_get_profiles(backend), key, &error);
-
-    if (profile == NULL)
-        lv_invocation_return_error(invocation, error);
-    return profile;
-}
-
 static void
 on_session(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -64,7 +51,8 @@ method_disconnect(LvBackend *backend, LvInvocation *invocation)
     const char *key = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile != NULL)
         lv_connections_disconnect(lv_backend_get_connections(backend), profile->name, invocation);
 }
@@ -75,7 +63,8 @@ method_is_connected(LvBackend *backend, LvInvocation *invocation)
     const char *key = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     gboolean connected =
@@ -90,7 +79,8 @@ method_get_contacts(LvBackend *backend, LvInvocation *invocation)
     GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     GVariant *contacts =
@@ -108,7 +98,8 @@ method_contact_get(LvBackend *backend, LvInvocation *invocation)
     GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     GVariant *item = lv_connections_get_contact(lv_backend_get_connections(backend), profile->name,
@@ -131,7 +122,8 @@ method_set_presence(LvBackend *backend, LvInvocation *invocation)
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s@a{ss}&s)", &to, &show, &statuses,
                   &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     if (!lv_connections_send_presence(lv_backend_get_connections(backend), profile->name, to, show,
@@ -148,7 +140,8 @@ method_presence_statuses(LvBackend *backend, LvInvocation *invocation)
     GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     GVariant *all = lv_connections_get_presences(lv_backend_get_connections(backend), profile->name,
@@ -166,7 +159,8 @@ method_main_resource(LvBackend *backend, LvInvocation *invocation)
     GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile == NULL)
         return;
     g_autofree char *resource = lv_connections_dup_main_resource(
@@ -183,7 +177,8 @@ method_add_contact(LvBackend *backend, LvInvocation *invocation)
     const char *jid = NULL, *key = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile != NULL)
         lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, NULL,
                                   NULL, FALSE, TRUE, invocation);
@@ -197,7 +192,8 @@ method_update_contact(LvBackend *backend, LvInvocation *invocation)
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s^a&s&s)", &jid, &name, &groups,
                   &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile != NULL)
         lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, name,
                                   groups, FALSE, FALSE, invocation);
@@ -209,7 +205,8 @@ method_del_contact(LvBackend *backend, LvInvocation *invocation)
     const char *jid = NULL, *key = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &jid, &key);
-    g_autoptr(LvStoredProfile) profile = profile_of(backend, invocation, key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
     if (profile != NULL)
         lv_connections_roster_set(lv_backend_get_connections(backend), profile->name, jid, NULL,
                                   NULL, TRUE, FALSE, invocation);

@@ -6,6 +6,7 @@
 
 #include "lv-crypto.h"
 #include "lv-jid.h"
+#include "lv-message-store.h"
 #include "lv-params.h"
 #include "lv-profile-params.h"
 #include "lv-profiles.h"
@@ -19,6 +20,7 @@ typedef struct {
     LvConnections *connections;
     char *profile;
     LvXmppAccount *account;
+    char *jid;                     /* the bound full JID once connected, else the bare one */
     GHashTable *roster;            /* JID → GVariant (sa{ss}as) */
     GHashTable *presences;         /* bare JID → (resource → GVariant (sia{ss})) */
     GHashTable *requests;          /* request id → LvInvocation* waiting for the reply */
@@ -72,6 +74,7 @@ connection_free(gpointer data)
         g_source_remove(connection->retry_source);
     lv_xmpp_account_free(connection->account);
     g_free(connection->profile);
+    g_free(connection->jid);
     answer_all(connection->waiting_connect, NULL, error);
     answer_all(connection->waiting_disconnect, NULL, NULL);
     g_ptr_array_unref(connection->waiting_connect);
@@ -244,6 +247,9 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
     case LV_XMPP_EVENT_PRESENCE:
         apply_presence(connections, connection, profile, data);
         return;
+    case LV_XMPP_EVENT_SIGNAL:
+        lv_backend_emit_signal_for(connections->backend, jid, data, profile);
+        return;
     case LV_XMPP_EVENT_REPLY: {
         LvInvocation *invocation = g_hash_table_lookup(connection->requests, jid);
         if (invocation == NULL)
@@ -257,6 +263,8 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
     }
     case LV_XMPP_EVENT_CONNECTED:
         connection->attempts = 0;
+        g_free(connection->jid);
+        connection->jid = g_strdup(jid);
         g_info("%s: connected as %s", profile, jid);
         lv_backend_emit_signal(connections->backend, "connected",
                                g_variant_new("(ss)", jid != NULL ? jid : "", profile));
@@ -388,7 +396,11 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
     connection->presences = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify)g_hash_table_unref);
     connection->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    connection->jid = g_strdup(settings->jid);
     connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
+    lv_xmpp_account_set_store(connection->account, lv_message_store_funcs(),
+                              lv_message_store_new(lv_backend_get_local_dir(connections->backend),
+                                                   profile->id, profile_name));
     g_ptr_array_add(connection->waiting_connect, invocation);
     g_hash_table_insert(connections->by_profile, g_strdup(profile_name), connection);
     lv_xmpp_account_connect(connection->account, settings);
@@ -627,4 +639,19 @@ lv_connections_add_request(LvConnections *connections, const char *profile,
     g_return_val_if_fail(connection != NULL, NULL);
     g_hash_table_insert(connection->requests, g_strdup(id), invocation);
     return g_steal_pointer(&id);
+}
+
+LvXmppAccount *
+lv_connections_get_sending_account(LvConnections *connections, const char *profile, char **jid,
+                                   GError **error)
+{
+    Connection *connection = g_hash_table_lookup(connections->by_profile, profile);
+
+    if (connection == NULL) {
+        g_set_error(error, LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED,
+                    "profile %s is not connected (connect it first, e.g. with -c)", profile);
+        return NULL;
+    }
+    *jid = g_strdup(connection->jid);
+    return connection->account;
 }

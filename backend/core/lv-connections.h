@@ -63,6 +63,13 @@ typedef struct _LvXmppAccount LvXmppAccount;
 LvXmppAccount *lv_connections_get_account(LvConnections *connections, const char *profile,
                                           GError **error);
 
+/* The account of @profile if it is connected or on its way (reconnecting), with our
+ * JID in *@jid (the bound full JID once connected) (transfer none / full): what
+ * messageSend needs, since a message for a reconnecting account waits in the
+ * outbox. NULL and LV_ERROR_PROFILE_NOT_CONNECTED otherwise. */
+LvXmppAccount *lv_connections_get_sending_account(LvConnections *connections, const char *profile,
+                                                  char **jid, GError **error);
+
 /* Parks @invocation until the account of @profile (connected) posts an
  * LV_XMPP_EVENT_REPLY with the returned id (transfer full): the reply's data (a
  * tuple of the method's out-signature, or NULL for none) or error answers it. A
@@ -72,5 +79,8 @@ char *lv_connections_add_request(LvConnections *connections, const char *profile
 
 /* The connection methods (lv-connection-methods.c). */
 const LvMethod *lv_connection_methods(void);
+
+/* The message methods (lv-message-methods.c). */
+const LvMethod *lv_message_methods(void);
 
 G_END_DECLS

@@ -363,3 +363,14 @@ lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error)
     g_info("profile %s deleted", profile->name);
     return TRUE;
 }
+
+LvStoredProfile *
+lv_profiles_resolve_for(LvProfiles *profiles, LvInvocation *invocation, const char *profile_key)
+{
+    GError *error = NULL;
+    LvStoredProfile *profile = lv_profiles_resolve(profiles, profile_key, &error);
+
+    if (profile == NULL)
+        lv_invocation_return_error(invocation, error);
+    return profile;
+}

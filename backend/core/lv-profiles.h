@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "lv-crypto.h"
+#include "lv-invocation.h"
 #include "lv-storage-profiles.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,11 @@ gboolean lv_profiles_check_name(const char *name, GError **error);
 /* The stored profile named by @profile_key ("@DEFAULT@" or a name):
  * LV_ERROR_PROFILE_UNKNOWN / LV_ERROR_PROFILE_NOT_SET otherwise (transfer full). */
 LvStoredProfile *lv_profiles_resolve(LvProfiles *profiles, const char *profile_key, GError **error);
+
+/* As lv_profiles_resolve(), for a bridge method: on error @invocation is answered
+ * with it and NULL returned (transfer full). */
+LvStoredProfile *lv_profiles_resolve_for(LvProfiles *profiles, LvInvocation *invocation,
+                                         const char *profile_key);
 
 /* Creates a profile: hash, key and wrapping in a worker, then one transaction. */
 void lv_profiles_create_async(LvProfiles *profiles, const char *name, const char *password,

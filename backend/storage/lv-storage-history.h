@@ -21,16 +21,16 @@ G_BEGIN_DECLS
 
 /* One message (plain data carrier). Strings may be NULL where marked. */
 typedef struct {
-    char *uid;         /* ours: unique, stable, what the bridge calls the message */
-    char *stanza_id;   /* the archive's id, or NULL */
-    char *archive_jid; /* who gave stanza_id (our bare JID, a room), NULL with it */
-    char *origin_id;   /* the sender's XEP-0359 origin-id, else its message id, or NULL */
-    char *sender_bare; /* bare JID of the sender */
-    char *source;      /* bare JID of the sender (for a room: the room) */
-    char *source_res;  /* or NULL */
-    char *dest;        /* bare JID of the recipient */
-    char *dest_res;    /* or NULL */
-    double timestamp;  /* when it was sent (XEP-0203 delay) or received, Unix seconds */
+    char *uid;                 /* ours: unique, stable, what the bridge calls the message */
+    char *stanza_id;           /* the archive's id, or NULL */
+    char *archive_jid;         /* who gave stanza_id (our bare JID, a room), NULL with it */
+    char *origin_id;           /* the sender's XEP-0359 origin-id, else its message id, or NULL */
+    char *sender_bare;         /* bare JID of the sender */
+    char *source;              /* bare JID of the sender (for a room: the room) */
+    char *source_res;          /* or NULL */
+    char *dest;                /* bare JID of the recipient */
+    char *dest_res;            /* or NULL */
+    double timestamp;          /* when it was sent (XEP-0203 delay) or received, Unix seconds */
     double received_timestamp; /* when we got it if delayed, else 0 */
     char *type;                /* chat, error, groupchat, headline, normal, info */
     char *state;               /* NULL (received), pending, sent, delivered, displayed, error */
@@ -57,12 +57,12 @@ char *lv_storage_history_add(LvStorage *storage, gint64 profile_id, const LvHist
 
 /* What historyGet asks (Libervia 0.9's arguments and filters). */
 typedef struct {
-    const char *from_jid; /* "" or NULL: anyone; a bare JID matches all its resources */
-    const char *to_jid;   /* likewise */
-    gboolean between;     /* TRUE: messages from either to the other, both ways */
-    int limit;            /* the last @limit (ordered by time), -1 or 0: no limit */
-    const char *search;   /* full-text (FTS5) words of the body; matched as plain words,
-                           * FTS syntax in the text is not interpreted; NULL: none */
+    const char *from_jid;         /* "" or NULL: anyone; a bare JID matches all its resources */
+    const char *to_jid;           /* likewise */
+    gboolean between;             /* TRUE: messages from either to the other, both ways */
+    int limit;                    /* the last @limit (ordered by time), -1 or 0: no limit */
+    const char *search;           /* full-text (FTS5) words of the body; matched as plain words,
+                                   * FTS syntax in the text is not interpreted; NULL: none */
     const char *const *types;     /* only these types, or NULL */
     const char *const *not_types; /* not these, or NULL */
     double before;                /* only timestamp < before; 0: no bound */

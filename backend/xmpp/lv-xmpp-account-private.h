@@ -40,6 +40,17 @@ struct _LvXmppAccount {
     gboolean leaving; /* thread: a disconnection was asked */
     char *cert_error; /* thread */
     GHashTable *iqs;  /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+
+    const LvXmppStoreFuncs *store_funcs; /* thread (set before the first connection) */
+    gpointer store;                      /* thread */
+    GPtrArray *batch;       /* thread: LvXmppMessage* parsed in this turn, not yet stored */
+    GSource *retry;         /* thread: a failed store is tried again */
+    GPtrArray *mam_queries; /* thread: LvXmppMamQuery* in flight (owned strings) */
+    gboolean trust_archive; /* thread: our server archives (its stanza-ids count) */
+    gboolean catching_up;   /* thread: MAM catch-up of this session not finished */
+    GHashTable *sent;       /* thread: uids sent in this session */
+    GPtrArray *unconfirmed; /* thread: uids sent, not yet confirmed by a ping */
+    gboolean confirming;    /* thread: a confirmation ping is in flight */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -83,5 +94,14 @@ void lv_xmpp_session_ended(LvXmppAccount *account);
 
 /* Roster and presence (lv-xmpp-account-roster.c). */
 void lv_xmpp_roster_session_started(LvXmppAccount *account);
+
+/* Messages, carbons, MAM catch-up and the outbox (lv-xmpp-account-messages.c). */
+void lv_xmpp_messages_session_started(LvXmppAccount *account);
+void lv_xmpp_messages_session_ended(LvXmppAccount *account);
+/* Stores what the last libstrophe turn parsed: called after every xmpp_run_once,
+ * before the next one writes the acks. */
+void lv_xmpp_messages_flush(LvXmppAccount *account);
+/* Frees the thread's message state and the store (thread exit). */
+void lv_xmpp_messages_finalize(LvXmppAccount *account);
 
 G_END_DECLS

@@ -296,8 +296,10 @@ lv_xmpp_account_drain(LvXmppAccount *account)
 
     if (logging_in)
         g_mutex_lock(&login_lock);
-    for (int i = 0; i < DRAIN_TURNS && account->xctx != NULL; i++)
+    for (int i = 0; i < DRAIN_TURNS && account->xctx != NULL; i++) {
         xmpp_run_once(account->xctx, 0);
+        lv_xmpp_messages_flush(account); /* store before the next turn acks */
+    }
     if (logging_in)
         g_mutex_unlock(&login_lock);
     if (account->fd_source != NULL && account->conn != NULL) {
@@ -409,6 +411,7 @@ thread_main(gpointer data)
     g_free(account->own_full);
     g_free(account->cert_error);
     g_clear_pointer(&account->iqs, g_hash_table_unref);
+    lv_xmpp_messages_finalize(account);
     g_main_context_pop_thread_default(account->context);
     return NULL;
 }

@@ -37,9 +37,42 @@ typedef enum {
     LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
     LV_XMPP_EVENT_PRESENCE,     /* @data is (ssia{ss}): entity, show, priority, statuses */
-    LV_XMPP_EVENT_REPLY, /* @jid is the request id; @data the answer (a tuple) or NULL; @error
-                          * set if it failed */
+    LV_XMPP_EVENT_SIGNAL, /* a bridge signal: @jid is its name, @data its arguments without the
+                           * final profile */
+    LV_XMPP_EVENT_REPLY,  /* @jid is the request id; @data the answer (a tuple) or NULL; @error
+                           * set if it failed */
 } LvXmppEvent;
+
+typedef struct _LvXmppMessage LvXmppMessage;
+typedef struct _LvXmppOutgoing LvXmppOutgoing;
+
+/* Where an account keeps its messages: implemented by the backend core (the xmpp
+ * layer knows no SQLite). Every function runs in the account's thread, on @store. */
+typedef struct {
+    /* Stores @batch (LvXmppMessage*, in arrival order) durably, in one transaction,
+     * before libstrophe acks them; appends the signals to emit (LvXmppSignal*) to
+     * @signals. FALSE: nothing was stored (the batch is kept and retried). */
+    gboolean (*store)(gpointer store, const char *own_bare, GPtrArray *batch, GPtrArray *signals,
+                      GError **error);
+    /* The MAM catch-up point of @archive (transfer full), NULL if none. */
+    char *(*mam_get_last)(gpointer store, const char *archive, GError **error);
+    gboolean (*mam_set_last)(gpointer store, const char *archive, const char *last_id,
+                             GError **error);
+    /* The outbox: our messages not yet confirmed (LvXmppOutgoing*) (transfer full). */
+    GPtrArray *(*outbox)(gpointer store, GError **error);
+    /* Our messages @uids (char*) reached the server: the signals go to @signals. */
+    gboolean (*mark_sent)(gpointer store, GPtrArray *uids, GPtrArray *signals, GError **error);
+    void (*free)(gpointer store);
+} LvXmppStoreFuncs;
+
+/* A bridge signal to emit (plain data carrier). */
+typedef struct {
+    char *name;
+    GVariant *params; /* without the final profile argument */
+} LvXmppSignal;
+
+LvXmppSignal *lv_xmpp_signal_new(const char *name, GVariant *params);
+void lv_xmpp_signal_free(LvXmppSignal *signal);
 
 /* Called on the main context that created the account; @data may be NULL
  * (transfer none). */
@@ -54,6 +87,20 @@ void lv_xmpp_account_free(LvXmppAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvXmppAccount, lv_xmpp_account_free)
 
 const char *lv_xmpp_account_get_profile(LvXmppAccount *account);
+
+/* Gives the account its message store (taken: freed in the account's thread). Call
+ * before the first connection. */
+void lv_xmpp_account_set_store(LvXmppAccount *account, const LvXmppStoreFuncs *funcs,
+                               gpointer store);
+
+/* Sends our message @outgoing (taken), already stored as pending; once the server has
+ * it (a ping answered after it) the store marks it sent. Without a session it stays in
+ * the outbox, sent at the next connection. */
+void lv_xmpp_account_send_message(LvXmppAccount *account, LvXmppOutgoing *outgoing);
+
+/* Sends a chat state, receipt or marker notice (see lv_xmpp_message_build_notice). */
+void lv_xmpp_account_send_notice(LvXmppAccount *account, const char *to, const char *type,
+                                 const char *ns, const char *name, const char *id);
 
 /* Connects with @settings (taken). The answer is a CONNECTED or FAILED event. */
 void lv_xmpp_account_connect(LvXmppAccount *account, LvXmppSettings *settings);

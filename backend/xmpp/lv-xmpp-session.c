@@ -6,9 +6,11 @@ void
 lv_xmpp_session_started(LvXmppAccount *account)
 {
     lv_xmpp_roster_session_started(account);
+    lv_xmpp_messages_session_started(account);
 }
 
 void
 lv_xmpp_session_ended(LvXmppAccount *account)
 {
+    lv_xmpp_messages_session_ended(account);
 }

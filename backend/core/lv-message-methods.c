@@ -1,0 +1,360 @@
+/* lv-message-methods: messageSend, historyGet, chatStateComposing and
+ * messageRetract on the bridge.
+ *
+ * messageSend stores the message as pending (the outbox) before it answers or
+ * sends anything: once the caller has its answer, the message is never lost.
+ * historyGet runs in a worker thread with its own read connection: a full-text
+ * search over a large history must not hold the main loop.
+ */
+#include <string.h>
+
+#include "lv-connections.h"
+#include "lv-jid.h"
+#include "lv-profiles.h"
+#include "lv-storage-history.h"
+#include "lv-xmpp-message.h"
+
+static const char *const sendable_types[] = { "chat", "groupchat", "headline", "normal", NULL };
+
+static gboolean
+has_text(GVariant *texts)
+{
+    GVariantIter iter;
+    const char *lang = NULL, *text = NULL;
+
+    g_variant_iter_init(&iter, texts);
+    while (g_variant_iter_next(&iter, "{&s&s}", &lang, &text)) {
+        if (text[0] != '\0')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The row of our message to @to, stored pending (transfer full). */
+static LvHistoryRow *
+outgoing_row(const LvJid *own, const LvJid *to, const char *type, GVariant *message,
+             GVariant *subject)
+{
+    LvHistoryRow *row = lv_history_row_new();
+    const char *own_resource = lv_jid_get_resource(own);
+    const char *to_resource = lv_jid_get_resource(to);
+
+    row->uid = g_uuid_string_random();
+    row->origin_id = g_strdup(row->uid); /* our id is the stanza id and origin-id */
+    row->sender_bare = lv_jid_dup_bare(own);
+    row->source = lv_jid_dup_bare(own);
+    row->source_res = g_strdup(own_resource);
+    row->dest = lv_jid_dup_bare(to);
+    row->dest_res = g_strdup(to_resource);
+    row->timestamp = g_get_real_time() / 1e6;
+    row->type = g_strdup(type);
+    row->state = g_strdup("pending");
+    row->messages = g_variant_ref(message);
+    row->subjects = g_variant_ref(subject);
+    row->extra = g_strdup("{}");
+    return row;
+}
+
+static LvXmppOutgoing *
+outgoing_of(const LvHistoryRow *row, const char *to)
+{
+    LvXmppOutgoing *outgoing = g_new0(LvXmppOutgoing, 1);
+
+    outgoing->uid = g_strdup(row->uid);
+    outgoing->to = g_strdup(to);
+    outgoing->type = g_strdup(row->type);
+    outgoing->bodies = g_variant_ref(row->messages);
+    outgoing->subjects = g_variant_ref(row->subjects);
+    return outgoing;
+}
+
+/* Checks the arguments of messageSend; the type "auto" becomes chat. */
+static gboolean
+check_send(const char *to_jid, GVariant *message, GVariant *subject, const char **type, LvJid **to,
+           GError **error)
+{
+    *to = lv_jid_parse(to_jid, error);
+    if (*to == NULL) {
+        g_prefix_error(error, "cannot send to %s: ", to_jid);
+        return FALSE;
+    }
+    if (g_str_equal(*type, "auto"))
+        *type = "chat";
+    if (!g_strv_contains(sendable_types, *type)) {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA,
+                    "unknown message type %s (auto, chat, groupchat, headline or normal)", *type);
+        return FALSE;
+    }
+    if (!has_text(message) && !has_text(subject)) {
+        g_set_error_literal(error, LV_ERROR, LV_ERROR_DATA, "the message is empty");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+method_message_send(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *to_jid = NULL, *type = NULL, *key = NULL;
+    g_autoptr(GVariant) message = NULL;
+    g_autoptr(GVariant) subject = NULL;
+    g_autoptr(LvJid) to = NULL;
+    g_autofree char *own_text = NULL;
+    GError *error = NULL;
+    gboolean inserted = FALSE;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s@a{ss}@a{ss}&s&s&s)", &to_jid,
+                  &message, &subject, &type, NULL, &key);
+    LvProfiles *profiles = lv_backend_get_profiles(backend);
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve_for(profiles, invocation, key);
+    if (profile == NULL)
+        return;
+    LvXmppAccount *account = NULL;
+    if (!check_send(to_jid, message, subject, &type, &to, &error) ||
+        (account = lv_connections_get_sending_account(lv_backend_get_connections(backend),
+                                                      profile->name, &own_text, &error)) == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autoptr(LvJid) own = lv_jid_parse(own_text, NULL);
+    g_autoptr(LvHistoryRow) row = outgoing_row(own, to, type, message, subject);
+    g_autofree char *uid = lv_storage_history_add(lv_profiles_get_storage(profiles), profile->id,
+                                                  row, &inserted, &error);
+    if (uid == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autofree char *to_text = lv_jid_dup_string(to);
+    lv_xmpp_account_send_message(account, outgoing_of(row, to_text));
+    lv_invocation_return_value(invocation, NULL);
+    lv_backend_emit_signal_for(backend, "messageNew", lv_history_row_to_variant(row),
+                               profile->name);
+}
+
+/* ---- historyGet, in a worker ---- */
+
+typedef struct {
+    char *local_dir;
+    gint64 profile_id;
+    char *from_jid, *to_jid;
+    int limit;
+    gboolean between;
+    char *search, *before_uid, *after_uid;
+    char **types, **not_types;
+    double before, after;
+} HistoryJob;
+
+static void
+history_job_free(gpointer data)
+{
+    HistoryJob *job = data;
+
+    g_free(job->local_dir);
+    g_free(job->from_jid);
+    g_free(job->to_jid);
+    g_free(job->search);
+    g_free(job->before_uid);
+    g_free(job->after_uid);
+    g_strfreev(job->types);
+    g_strfreev(job->not_types);
+    g_free(job);
+}
+
+/* Each worker thread reads through a connection of its own. */
+static GPrivate worker_storage = G_PRIVATE_INIT((GDestroyNotify)lv_storage_close);
+
+static char **
+split_types(const char *text)
+{
+    return text != NULL && text[0] != '\0' ? g_strsplit_set(text, " ,", -1) : NULL;
+}
+
+static double
+number_filter(GVariant *filters, const char *name)
+{
+    const char *text = NULL;
+
+    return g_variant_lookup(filters, name, "&s", &text) ? g_ascii_strtod(text, NULL) : 0;
+}
+
+static void
+run_history_job(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    HistoryJob *job = data;
+    GError *error = NULL;
+    LvStorage *storage = g_private_get(&worker_storage);
+
+    if (storage == NULL) {
+        storage = lv_storage_open(job->local_dir, &error);
+        if (storage == NULL) {
+            g_task_return_error(task, error);
+            return;
+        }
+        g_private_set(&worker_storage, storage);
+    }
+    LvHistoryQuery query = {
+        job->from_jid,
+        job->to_jid,
+        job->between,
+        job->limit,
+        job->search,
+        (const char *const *)job->types,
+        (const char *const *)job->not_types,
+        job->before,
+        job->after,
+        job->before_uid,
+        job->after_uid,
+    };
+    g_autoptr(GPtrArray) rows = lv_storage_history_query(storage, job->profile_id, &query, &error);
+    if (rows == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    GVariantBuilder messages;
+    g_variant_builder_init(&messages, G_VARIANT_TYPE("a(sdssa{ss}a{ss}ss)"));
+    for (guint i = 0; i < rows->len; i++)
+        g_variant_builder_add_value(&messages, lv_history_row_to_variant(rows->pdata[i]));
+    g_task_return_pointer(task,
+                          g_variant_ref_sink(g_variant_new("(a(sdssa{ss}a{ss}ss))", &messages)),
+                          (GDestroyNotify)g_variant_unref);
+}
+
+static void
+on_history(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    LvInvocation *invocation = user_data;
+    GError *error = NULL;
+    GVariant *messages = g_task_propagate_pointer(G_TASK(result), &error);
+
+    if (messages == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, messages);
+}
+
+static void
+method_history_get(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *from_jid = NULL, *to_jid = NULL, *key = NULL, *text = NULL;
+    gint32 limit = 0;
+    gboolean between = TRUE;
+    g_autoptr(GVariant) filters = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&sib@a{ss}&s)", &from_jid, &to_jid,
+                  &limit, &between, &filters, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    if (limit == 0) { /* Libervia: 0 asks for no message at all */
+        lv_invocation_return_value(invocation, g_variant_new("(a(sdssa{ss}a{ss}ss))", NULL));
+        return;
+    }
+    HistoryJob *job = g_new0(HistoryJob, 1);
+    job->local_dir = g_strdup(lv_backend_get_local_dir(backend));
+    job->profile_id = profile->id;
+    job->from_jid = g_strdup(from_jid);
+    job->to_jid = g_strdup(to_jid);
+    job->limit = limit < 0 ? -1 : limit;
+    job->between = between;
+    if (g_variant_lookup(filters, "search", "&s", &text) && text[0] != '\0')
+        job->search = g_strdup(text);
+    if (g_variant_lookup(filters, "before_uid", "&s", &text) && text[0] != '\0')
+        job->before_uid = g_strdup(text);
+    if (g_variant_lookup(filters, "after_uid", "&s", &text) && text[0] != '\0')
+        job->after_uid = g_strdup(text);
+    job->types = g_variant_lookup(filters, "types", "&s", &text) ? split_types(text) : NULL;
+    job->not_types = g_variant_lookup(filters, "not_types", "&s", &text) ? split_types(text) : NULL;
+    job->before = number_filter(filters, "before");
+    job->after = number_filter(filters, "after");
+    g_autoptr(GTask) task = g_task_new(NULL, NULL, on_history, invocation);
+    g_task_set_task_data(task, job, history_job_free);
+    g_task_run_in_thread(task, run_history_job);
+}
+
+/* ---- chat states and retractions ---- */
+
+static void
+method_chat_state_composing(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *to_jid = NULL, *key = NULL;
+    g_autofree char *own = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &to_jid, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    g_autoptr(LvJid) to = lv_jid_parse(to_jid, &error);
+    LvXmppAccount *account =
+            to == NULL ? NULL
+                       : lv_connections_get_account(lv_backend_get_connections(backend),
+                                                    profile->name, &error);
+    if (account == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autofree char *to_text = lv_jid_dup_string(to);
+    lv_xmpp_account_send_notice(account, to_text, "chat", LV_NS_CHATSTATES, "composing", NULL);
+    lv_invocation_return_value(invocation, NULL);
+}
+
+static void
+method_message_retract(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *uid = NULL, *key = NULL;
+    g_autofree char *own_text = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &uid, &key);
+    LvProfiles *profiles = lv_backend_get_profiles(backend);
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve_for(profiles, invocation, key);
+    if (profile == NULL)
+        return;
+    LvStorage *storage = lv_profiles_get_storage(profiles);
+    g_autoptr(LvHistoryRow) row = lv_storage_history_get(storage, profile->id, uid, &error);
+    LvXmppAccount *account =
+            row == NULL ? NULL
+                        : lv_connections_get_sending_account(lv_backend_get_connections(backend),
+                                                             profile->name, &own_text, &error);
+    if (row == NULL && error == NULL)
+        error = g_error_new(LV_ERROR, LV_ERROR_NOT_FOUND, "no message %s in the history", uid);
+    g_autoptr(LvJid) own = account != NULL ? lv_jid_parse(own_text, NULL) : NULL;
+    g_autofree char *own_bare = own != NULL ? lv_jid_dup_bare(own) : NULL;
+    if (account != NULL && g_strcmp0(own_bare, row->sender_bare) != 0)
+        error = g_error_new(LV_ERROR, LV_ERROR_PERMISSION,
+                            "message %s was not sent by %s: only the sender can retract it", uid,
+                            profile->name);
+    if (error != NULL ||
+        !lv_storage_history_retract(storage, profile->id, uid, g_get_real_time() / 1e6, &error)) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    LvXmppOutgoing *outgoing = g_new0(LvXmppOutgoing, 1);
+    outgoing->uid = g_uuid_string_random();
+    outgoing->to = row->dest_res != NULL && g_str_equal(row->type, "groupchat") == FALSE
+                           ? g_strdup_printf("%s/%s", row->dest, row->dest_res)
+                           : g_strdup(row->dest);
+    outgoing->type = g_strdup(row->type);
+    outgoing->retract_id = g_strdup(row->origin_id != NULL ? row->origin_id : row->uid);
+    outgoing->bodies = g_variant_ref_sink(g_variant_new_parsed(
+            "{'': 'This person attempted to retract a previous message, but your client does "
+            "not support it.'}"));
+    lv_xmpp_account_send_message(account, outgoing);
+    lv_invocation_return_value(invocation, NULL);
+}
+
+static const LvMethod methods[] = {
+    { "messageSend", method_message_send },
+    { "historyGet", method_history_get },
+    { "chatStateComposing", method_chat_state_composing },
+    { "messageRetract", method_message_retract },
+    { NULL, NULL },
+};
+
+const LvMethod *
+lv_message_methods(void)
+{
+    return methods;
+}

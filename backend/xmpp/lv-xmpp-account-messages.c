@@ -1,0 +1,545 @@
+/* lv-xmpp-account-messages: the account's messages in its thread: incoming ones
+ * parsed and stored before they are acked, carbons enabled, MAM caught up at every
+ * session start, and the outbox (our messages not yet confirmed) reconciled and
+ * re-sent.
+ *
+ * Order at session start: carbons on; disco#info on our account (does our server
+ * archive? only then do its stanza-ids count); MAM from the last point stored, page
+ * after page; then the pending messages that MAM did not show are sent again with
+ * the same id (a receiver that saw the first copy recognises it).
+ */
+#include <string.h>
+
+#include "lv-error.h"
+#include "lv-xmpp-account-private.h"
+#include "lv-xmpp-iq.h"
+#include "lv-xmpp-message.h"
+
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_PING "urn:xmpp:ping"
+#define MAM_PAGE "100"
+#define MAM_SEED "50" /* the first session of a profile starts with the last page */
+#define RETRY_MS 1000
+
+LvXmppSignal *
+lv_xmpp_signal_new(const char *name, GVariant *params)
+{
+    LvXmppSignal *signal = g_new0(LvXmppSignal, 1);
+
+    signal->name = g_strdup(name);
+    signal->params = g_variant_ref_sink(params);
+    return signal;
+}
+
+void
+lv_xmpp_signal_free(LvXmppSignal *signal)
+{
+    if (signal == NULL)
+        return;
+    g_free(signal->name);
+    g_variant_unref(signal->params);
+    g_free(signal);
+}
+
+static void
+post_signals(LvXmppAccount *account, GPtrArray *signals)
+{
+    for (guint i = 0; i < signals->len; i++) {
+        LvXmppSignal *signal = signals->pdata[i];
+        lv_xmpp_account_post(account, LV_XMPP_EVENT_SIGNAL, signal->name, signal->params, NULL);
+    }
+}
+
+static gboolean on_retry(gpointer data);
+
+void
+lv_xmpp_messages_flush(LvXmppAccount *account)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) signals =
+            g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_signal_free);
+
+    if (account->batch == NULL || account->batch->len == 0 || account->retry != NULL)
+        return;
+    if (account->store_funcs == NULL) {
+        g_ptr_array_set_size(account->batch, 0);
+        return;
+    }
+    if (!account->store_funcs->store(account->store, account->own_bare, account->batch, signals,
+                                     &error)) {
+        /* libstrophe acks them anyway: keep them and try again; MAM is the backstop
+         * if we die first (the catch-up point did not move). */
+        g_warning("%s: %u messages not stored yet: %s", account->profile, account->batch->len,
+                  error->message);
+        account->retry = g_timeout_source_new(RETRY_MS);
+        g_source_set_callback(account->retry, on_retry, account, NULL);
+        g_source_attach(account->retry, account->context);
+        return;
+    }
+    g_ptr_array_set_size(account->batch, 0);
+    post_signals(account, signals);
+}
+
+static gboolean
+on_retry(gpointer data)
+{
+    LvXmppAccount *account = data;
+
+    g_source_unref(account->retry);
+    account->retry = NULL;
+    lv_xmpp_messages_flush(account);
+    return G_SOURCE_REMOVE;
+}
+
+/* The MAM queries in flight, as the parser wants them (transfer container). */
+static LvXmppMamQuery *
+mam_queries_for_parser(LvXmppAccount *account)
+{
+    guint n = account->mam_queries != NULL ? account->mam_queries->len : 0;
+    LvXmppMamQuery *queries = g_new0(LvXmppMamQuery, n + 1);
+
+    for (guint i = 0; i < n; i++)
+        queries[i] = *(LvXmppMamQuery *)account->mam_queries->pdata[i];
+    return queries;
+}
+
+static void
+send_receipt(LvXmppAccount *account, const LvXmppMessage *message)
+{
+    xmpp_stanza_t *receipt = lv_xmpp_message_build_notice(
+            account->xctx, message->from, message->type, LV_NS_RECEIPTS, "received", message->id);
+    xmpp_send(account->conn, receipt);
+    xmpp_stanza_release(receipt);
+}
+
+static int
+on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    LvXmppAccount *account = userdata;
+    g_autofree LvXmppMamQuery *queries = mam_queries_for_parser(account);
+    LvXmppMessageContext context = { account->own_bare, account->own_full, account->trust_archive,
+                                     queries };
+    g_autoptr(GError) error = NULL;
+    LvXmppMessage *message = lv_xmpp_message_parse(stanza, &context, &error);
+
+    if (message == NULL) {
+        g_message("%s: message ignored: %s", account->profile, error->message);
+        return 1;
+    }
+    /* Receipts for what reached this resource directly, not for copies. */
+    if (message->via == LV_XMPP_VIA_LIVE && message->want_receipt && message->id != NULL &&
+        !message->outgoing && g_strcmp0(message->type, "groupchat") != 0 &&
+        g_strcmp0(message->type, "error") != 0)
+        send_receipt(account, message);
+    if (account->batch == NULL)
+        account->batch = g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_message_free);
+    g_ptr_array_add(account->batch, message);
+    return 1;
+}
+
+/* ---- the outbox ---- */
+
+static void
+send_outgoing(LvXmppAccount *account, const LvXmppOutgoing *outgoing)
+{
+    xmpp_stanza_t *stanza = lv_xmpp_message_build(account->xctx, outgoing);
+
+    xmpp_send(account->conn, stanza);
+    xmpp_stanza_release(stanza);
+    if (account->sent == NULL)
+        account->sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(account->sent, g_strdup(outgoing->uid));
+    if (account->unconfirmed == NULL)
+        account->unconfirmed = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(account->unconfirmed, g_strdup(outgoing->uid));
+}
+
+static void confirm_sent(LvXmppAccount *account);
+
+/* The server answers IQs in stream order: once it answers a ping sent after our
+ * messages, it has them. */
+static void
+on_confirm_ping(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error,
+                gpointer user_data)
+{
+    GPtrArray *uids = user_data;
+    g_autoptr(GError) failure = NULL;
+    g_autoptr(GPtrArray) signals =
+            g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_signal_free);
+
+    account->confirming = FALSE;
+    /* An error reply still comes after our messages were processed. */
+    if (reply != NULL || g_error_matches(error, LV_ERROR, LV_ERROR_EXTERNAL_REQUEST)) {
+        if (account->store_funcs != NULL &&
+            !account->store_funcs->mark_sent(account->store, uids, signals, &failure))
+            g_warning("%s: cannot mark messages sent: %s", account->profile, failure->message);
+        post_signals(account, signals);
+    }
+    if (lv_xmpp_account_in_session(account))
+        confirm_sent(account);
+}
+
+static void
+confirm_sent(LvXmppAccount *account)
+{
+    if (account->confirming || account->unconfirmed == NULL || account->unconfirmed->len == 0)
+        return;
+    const char *domain = strchr(account->own_bare, '@');
+    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", domain != NULL ? domain + 1 : NULL);
+    lv_xmpp_add_child(iq, "ping", NS_PING);
+    account->confirming = TRUE;
+    GPtrArray *uids = g_steal_pointer(&account->unconfirmed);
+    lv_xmpp_iq_request(account, iq, on_confirm_ping, uids, (GDestroyNotify)g_ptr_array_unref);
+    xmpp_stanza_release(iq);
+}
+
+/* After the catch-up: what is still pending and was not sent in this session goes
+ * out again, with its id. */
+static void
+flush_outbox(LvXmppAccount *account)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) pending = account->store_funcs != NULL
+                                           ? account->store_funcs->outbox(account->store, &error)
+                                           : NULL;
+    guint resent = 0;
+
+    if (pending == NULL) {
+        if (error != NULL)
+            g_warning("%s: cannot read the outbox: %s", account->profile, error->message);
+        return;
+    }
+    for (guint i = 0; i < pending->len; i++) {
+        LvXmppOutgoing *outgoing = pending->pdata[i];
+        if (account->sent != NULL && g_hash_table_contains(account->sent, outgoing->uid))
+            continue;
+        send_outgoing(account, outgoing);
+        resent++;
+    }
+    if (resent > 0)
+        g_info("%s: %u messages of the outbox sent", account->profile, resent);
+    confirm_sent(account);
+}
+
+/* ---- MAM catch-up (XEP-0313) ---- */
+
+static void
+forget_query(LvXmppAccount *account, const char *query_id)
+{
+    for (guint i = 0; account->mam_queries != NULL && i < account->mam_queries->len; i++) {
+        LvXmppMamQuery *query = account->mam_queries->pdata[i];
+        if (g_strcmp0(query->query_id, query_id) == 0) {
+            g_ptr_array_remove_index(account->mam_queries, i);
+            return;
+        }
+    }
+}
+
+static void
+mam_query_free(gpointer data)
+{
+    LvXmppMamQuery *query = data;
+
+    g_free((char *)query->query_id);
+    g_free((char *)query->archive_jid);
+    g_free(query);
+}
+
+static void
+add_field(xmpp_stanza_t *form, const char *var, const char *type, const char *value)
+{
+    xmpp_stanza_t *field = lv_xmpp_add_child(form, "field", NULL);
+
+    xmpp_stanza_set_attribute(field, "var", var);
+    if (type != NULL)
+        xmpp_stanza_set_attribute(field, "type", type);
+    lv_xmpp_add_text(lv_xmpp_add_child(field, "value", NULL), value);
+}
+
+static void request_mam_page(LvXmppAccount *account, const char *after);
+
+typedef struct {
+    char *query_id;
+    gboolean seed; /* no point yet: the last page, looking back */
+} MamPage;
+
+static void
+mam_page_free(gpointer data)
+{
+    MamPage *page = data;
+
+    g_free(page->query_id);
+    g_free(page);
+}
+
+static void
+on_mam_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
+{
+    MamPage *page = user_data;
+    g_autoptr(GError) failure = NULL;
+
+    /* The results came before this answer: store them before moving the point. */
+    lv_xmpp_messages_flush(account);
+    forget_query(account, page->query_id);
+    if (reply == NULL) {
+        g_message("%s: archive catch-up stopped: %s", account->profile, error->message);
+        account->catching_up = FALSE;
+        if (lv_xmpp_account_in_session(account))
+            flush_outbox(account);
+        return;
+    }
+    xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", LV_NS_MAM);
+    xmpp_stanza_t *set =
+            fin != NULL ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", LV_NS_RSM) : NULL;
+    char *last =
+            set != NULL ? xmpp_stanza_get_text(xmpp_stanza_get_child_by_name(set, "last")) : NULL;
+    gboolean complete =
+            fin != NULL && (g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "true") == 0 ||
+                            g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "1") == 0);
+    gboolean stored = account->batch == NULL || account->batch->len == 0;
+    if (last != NULL && stored && account->store_funcs != NULL &&
+        !account->store_funcs->mam_set_last(account->store, account->own_bare, last, &failure))
+        g_warning("%s: cannot keep the archive point: %s", account->profile, failure->message);
+    /* The seed page looks back, and is the only page asked. */
+    if (last != NULL && !complete && !page->seed)
+        request_mam_page(account, last);
+    else {
+        account->catching_up = FALSE;
+        g_info("%s: archive caught up", account->profile);
+        flush_outbox(account);
+    }
+    if (last != NULL)
+        xmpp_free(account->xctx, last);
+}
+
+/* Asks for the page after @after, or (NULL) the last page of the archive. */
+static void
+request_mam_page(LvXmppAccount *account, const char *after)
+{
+    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "set", NULL);
+    xmpp_stanza_t *query = lv_xmpp_add_child(iq, "query", LV_NS_MAM);
+    g_autofree char *query_id = g_strdup_printf("lv-mam-%08x", g_random_int());
+    xmpp_stanza_t *form = lv_xmpp_add_child(query, "x", "jabber:x:data");
+    xmpp_stanza_t *set = NULL;
+    LvXmppMamQuery *pending = g_new0(LvXmppMamQuery, 1);
+
+    xmpp_stanza_set_attribute(query, "queryid", query_id);
+    xmpp_stanza_set_attribute(form, "type", "submit");
+    add_field(form, "FORM_TYPE", "hidden", LV_NS_MAM);
+    set = lv_xmpp_add_child(query, "set", LV_NS_RSM);
+    lv_xmpp_add_text(lv_xmpp_add_child(set, "max", NULL), after != NULL ? MAM_PAGE : MAM_SEED);
+    if (after != NULL)
+        lv_xmpp_add_text(lv_xmpp_add_child(set, "after", NULL), after);
+    else
+        lv_xmpp_add_child(set, "before", NULL);
+    pending->query_id = g_strdup(query_id);
+    pending->archive_jid = g_strdup(account->own_bare);
+    if (account->mam_queries == NULL)
+        account->mam_queries = g_ptr_array_new_with_free_func(mam_query_free);
+    g_ptr_array_add(account->mam_queries, pending);
+    MamPage *page = g_new0(MamPage, 1);
+    page->query_id = g_strdup(query_id);
+    page->seed = after == NULL;
+    lv_xmpp_iq_request(account, iq, on_mam_page, page, mam_page_free);
+    xmpp_stanza_release(iq);
+}
+
+static void
+start_catch_up(LvXmppAccount *account)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *last =
+            account->store_funcs != NULL
+                    ? account->store_funcs->mam_get_last(account->store, account->own_bare, &error)
+                    : NULL;
+
+    if (error != NULL)
+        g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
+    account->catching_up = TRUE;
+    g_info("%s: archive catch-up %s%s", account->profile, last != NULL ? "after " : "from the end",
+           last != NULL ? last : "");
+    request_mam_page(account, last);
+}
+
+/* ---- session ---- */
+
+static void
+on_carbons(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
+{
+    if (reply == NULL)
+        g_message("%s: carbons not enabled: %s", account->profile, error->message);
+}
+
+static gboolean
+has_feature(xmpp_stanza_t *reply, const char *feature)
+{
+    xmpp_stanza_t *query = xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_INFO);
+
+    for (xmpp_stanza_t *c = query != NULL ? xmpp_stanza_get_children(query) : NULL; c != NULL;
+         c = xmpp_stanza_get_next(c)) {
+        if (g_strcmp0(xmpp_stanza_get_name(c), "feature") == 0 &&
+            g_strcmp0(xmpp_stanza_get_attribute(c, "var"), feature) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
+{
+    account->trust_archive = reply != NULL && has_feature(reply, LV_NS_MAM);
+    if (account->trust_archive) {
+        start_catch_up(account);
+        return;
+    }
+    g_message("%s: our server keeps no archive (MAM): no catch-up", account->profile);
+    flush_outbox(account);
+}
+
+void
+lv_xmpp_messages_session_started(LvXmppAccount *account)
+{
+    xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
+    xmpp_stanza_t *carbons = lv_xmpp_iq_new(account, "set", NULL);
+    lv_xmpp_add_child(carbons, "enable", LV_NS_CARBONS);
+    lv_xmpp_iq_request(account, carbons, on_carbons, NULL, NULL);
+    xmpp_stanza_release(carbons);
+    xmpp_stanza_t *disco = lv_xmpp_iq_new(account, "get", account->own_bare);
+    lv_xmpp_add_child(disco, "query", NS_DISCO_INFO);
+    lv_xmpp_iq_request(account, disco, on_own_disco, NULL, NULL);
+    xmpp_stanza_release(disco);
+}
+
+void
+lv_xmpp_messages_session_ended(LvXmppAccount *account)
+{
+    lv_xmpp_messages_flush(account);
+    account->trust_archive = account->catching_up = account->confirming = FALSE;
+    g_clear_pointer(&account->mam_queries, g_ptr_array_unref);
+    g_clear_pointer(&account->sent, g_hash_table_unref);
+    g_clear_pointer(&account->unconfirmed, g_ptr_array_unref);
+}
+
+void
+lv_xmpp_messages_finalize(LvXmppAccount *account)
+{
+    lv_xmpp_messages_session_ended(account);
+    if (account->retry != NULL) {
+        g_source_destroy(account->retry);
+        g_source_unref(account->retry);
+        account->retry = NULL;
+        lv_xmpp_messages_flush(account); /* a last try */
+    }
+    g_clear_pointer(&account->batch, g_ptr_array_unref);
+    if (account->store_funcs != NULL && account->store != NULL)
+        account->store_funcs->free(account->store);
+    account->store = NULL;
+}
+
+/* ---- requests from the main context ---- */
+
+typedef struct {
+    LvXmppAccount *account;
+    const LvXmppStoreFuncs *funcs;
+    gpointer store;
+    LvXmppOutgoing *outgoing;
+    char *to, *type, *ns, *name, *id;
+} MessageRequest;
+
+static void
+message_request_free(gpointer data)
+{
+    MessageRequest *request = data;
+
+    lv_xmpp_account_unref(request->account);
+    lv_xmpp_outgoing_free(request->outgoing);
+    g_free(request->to);
+    g_free(request->type);
+    g_free(request->ns);
+    g_free(request->name);
+    g_free(request->id);
+    g_free(request);
+}
+
+static MessageRequest *
+message_request_new(LvXmppAccount *account)
+{
+    MessageRequest *request = g_new0(MessageRequest, 1);
+
+    request->account = lv_xmpp_account_ref(account);
+    return request;
+}
+
+static gboolean
+do_set_store(gpointer data)
+{
+    MessageRequest *request = data;
+
+    request->account->store_funcs = request->funcs;
+    request->account->store = request->store;
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_set_store(LvXmppAccount *account, const LvXmppStoreFuncs *funcs, gpointer store)
+{
+    MessageRequest *request = message_request_new(account);
+
+    request->funcs = funcs;
+    request->store = store;
+    lv_xmpp_account_invoke(account, do_set_store, request, message_request_free);
+}
+
+static gboolean
+do_send_message(gpointer data)
+{
+    MessageRequest *request = data;
+    LvXmppAccount *account = request->account;
+
+    /* Not in session, or still catching up: the outbox sends it after the catch-up. */
+    if (!lv_xmpp_account_in_session(account) || account->catching_up)
+        return G_SOURCE_REMOVE;
+    send_outgoing(account, request->outgoing);
+    confirm_sent(account);
+    lv_xmpp_account_drain(account);
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_send_message(LvXmppAccount *account, LvXmppOutgoing *outgoing)
+{
+    MessageRequest *request = message_request_new(account);
+
+    request->outgoing = outgoing;
+    lv_xmpp_account_invoke(account, do_send_message, request, message_request_free);
+}
+
+static gboolean
+do_send_notice(gpointer data)
+{
+    MessageRequest *request = data;
+    LvXmppAccount *account = request->account;
+
+    if (!lv_xmpp_account_in_session(account))
+        return G_SOURCE_REMOVE;
+    xmpp_stanza_t *notice = lv_xmpp_message_build_notice(account->xctx, request->to, request->type,
+                                                         request->ns, request->name, request->id);
+    xmpp_send(account->conn, notice);
+    xmpp_stanza_release(notice);
+    lv_xmpp_account_drain(account);
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_send_notice(LvXmppAccount *account, const char *to, const char *type,
+                            const char *ns, const char *name, const char *id)
+{
+    MessageRequest *request = message_request_new(account);
+
+    request->to = g_strdup(to);
+    request->type = g_strdup(type);
+    request->ns = g_strdup(ns);
+    request->name = g_strdup(name);
+    request->id = g_strdup(id);
+    lv_xmpp_account_invoke(account, do_send_notice, request, message_request_free);
+}
