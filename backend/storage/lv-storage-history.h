@@ -11,7 +11,8 @@
  * Only storage: what a stanza means is decided in backend/xmpp and the plugins.
  * Every statement is fixed SQL with bound values; a write that fails rolls back
  * whole. Callers that batch (the account threads) wrap calls in lv_storage_begin()
- * / lv_storage_commit().
+ * / lv_storage_commit(): each write then runs in a savepoint, so a failing one
+ * undoes only itself and the caller's transaction goes on.
  */
 #pragma once
 
@@ -50,8 +51,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvHistoryRow, lv_history_row_free)
 GVariant *lv_history_row_to_variant(const LvHistoryRow *row);
 
 /* Stores @row for @profile_id unless it is already there (by either key). Sets
- * *@inserted; when it was there, the missing ids of the stored row are filled from
- * @row. Returns the uid of the stored row, new or old (transfer full); NULL on error. */
+ * *@inserted (@inserted may be NULL); when it was there, the missing ids of the
+ * stored row are filled from @row, and nothing else changes (its texts stay). With
+ * @row->uid NULL a new uid is made. Returns the uid of the stored row, new or old
+ * (transfer full); NULL on error: LV_ERROR_INVALID_ARGUMENT for a row without
+ * sender_bare, source, dest or type, a stanza_id without archive_jid, or extra that
+ * is not a JSON object; LV_ERROR_CONFLICT for a given uid another profile uses. */
 char *lv_storage_history_add(LvStorage *storage, gint64 profile_id, const LvHistoryRow *row,
                              gboolean *inserted, GError **error);
 
@@ -61,9 +66,10 @@ typedef struct {
     const char *to_jid;           /* likewise */
     gboolean between;             /* TRUE: messages from either to the other, both ways */
     int limit;                    /* the last @limit (ordered by time), -1 or 0: no limit */
-    const char *search;           /* full-text (FTS5) words of the body; matched as plain words,
-                                   * FTS syntax in the text is not interpreted; NULL: none */
-    const char *const *types;     /* only these types, or NULL */
+    const char *search;           /* full-text (FTS5) words of the body: rows with all of them,
+                                   * any case, as whole words; FTS syntax in the text is not
+                                   * interpreted; NULL or no word: no filter */
+    const char *const *types;     /* only these types, or NULL (an empty list: none) */
     const char *const *not_types; /* not these, or NULL */
     double before;                /* only timestamp < before; 0: no bound */
     double after;                 /* only timestamp > after; 0: no bound */
@@ -72,8 +78,10 @@ typedef struct {
 } LvHistoryQuery;
 
 /* The matching rows, oldest first (the newest @limit of them) (transfer full:
- * LvHistoryRow*, with the array's free function set). LV_ERROR_NOT_FOUND for an
- * unknown before_uid/after_uid. */
+ * LvHistoryRow*, with the array's free function set). Rows are ordered by timestamp,
+ * then by the order they were stored; before_uid/after_uid compare in that order.
+ * LV_ERROR_NOT_FOUND for an unknown before_uid/after_uid, LV_ERROR_DATA for a
+ * from_jid/to_jid that is not a JID. */
 GPtrArray *lv_storage_history_query(LvStorage *storage, gint64 profile_id,
                                     const LvHistoryQuery *query, GError **error);
 
@@ -88,20 +96,28 @@ char *lv_storage_history_find(LvStorage *storage, gint64 profile_id, const char 
                               const char *id, GError **error);
 
 /* Sets the state of a message (receipts, markers, outbox). A state never goes back:
- * pending < sent < delivered < displayed ("error" from pending or sent only). Sets
- * *@changed. */
+ * NULL < pending < sent < delivered < displayed; "error" only from pending or sent,
+ * and it is final. Sets *@changed (may be NULL): FALSE when the state would not move
+ * forward, which is no error. LV_ERROR_NOT_FOUND for an unknown @uid,
+ * LV_ERROR_INVALID_ARGUMENT for an unknown @state. */
 gboolean lv_storage_history_set_state(LvStorage *storage, gint64 profile_id, const char *uid,
                                       const char *state, gboolean *changed, GError **error);
 
 /* A correction (XEP-0308): the message @uid gets the texts @messages (a{ss}); the
- * texts it had are kept in extra "edits" (a list of {timestamp, message}) and
- * extra "edited" is set to @timestamp. The FTS index follows. */
+ * texts it had are kept in extra "edits" (a list of {timestamp, message}: the texts
+ * as an object language → text, and when they were written: the message's
+ * timestamp, then each earlier correction's) and extra "edited" is set to
+ * @timestamp. The FTS index follows. A correction not newer than the last one
+ * applied (MAM replaying an older one), of a retracted message, or with the same
+ * texts changes nothing and is no error. LV_ERROR_NOT_FOUND for an unknown @uid. */
 gboolean lv_storage_history_correct(LvStorage *storage, gint64 profile_id, const char *uid,
                                     GVariant *messages, double timestamp, GError **error);
 
-/* A retraction (XEP-0424): the texts of @uid are deleted (and leave the FTS index),
- * extra "retracted" is set to @timestamp; the row itself stays so that the dedup
- * keys keep a retracted message from coming back through MAM. */
+/* A retraction (XEP-0424): the texts and subjects of @uid are deleted (and leave the
+ * FTS index), so is extra "edits" (earlier texts), extra "retracted" is set to
+ * @timestamp (the first one, if retracted again); the row itself stays so that the
+ * dedup keys keep a retracted message from coming back through MAM.
+ * LV_ERROR_NOT_FOUND for an unknown @uid. */
 gboolean lv_storage_history_retract(LvStorage *storage, gint64 profile_id, const char *uid,
                                     double timestamp, GError **error);
 
@@ -109,8 +125,9 @@ gboolean lv_storage_history_retract(LvStorage *storage, gint64 profile_id, const
 GPtrArray *lv_storage_history_pending(LvStorage *storage, gint64 profile_id, GError **error);
 
 /* The MAM catch-up point of @archive_jid for @profile_id: the id of the last result
- * stored from a complete page sequence, and its timestamp; NULL without error when
- * none (transfer full). */
+ * stored from a complete page sequence, and its timestamp (@timestamp may be NULL;
+ * 0 when none); NULL without error when none (transfer full). Setting it replaces
+ * the previous point; it goes when the profile is deleted. */
 char *lv_storage_mam_get_last(LvStorage *storage, gint64 profile_id, const char *archive_jid,
                               double *timestamp, GError **error);
 gboolean lv_storage_mam_set_last(LvStorage *storage, gint64 profile_id, const char *archive_jid,

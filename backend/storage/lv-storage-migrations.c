@@ -86,7 +86,29 @@ static const char migration_1[] =
         "  INSERT INTO history_message_fts(rowid, message) VALUES (new.id, new.message);"
         "END;";
 
-static const char *const migrations[] = { migration_1 };
+/* 2: what the history needs to be fast and to catch up: the MAM point per archive,
+ * the outbox, and indexes for the conversation queries of historyGet. */
+static const char migration_2[] =
+        /* Where the last complete MAM catch-up of an archive (our own, a room) ended. */
+        "CREATE TABLE mam_catchup ("
+        "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+        "  archive_jid TEXT NOT NULL,"
+        "  last_id TEXT NOT NULL,"
+        "  timestamp REAL NOT NULL,"
+        "  PRIMARY KEY (profile_id, archive_jid)"
+        ") WITHOUT ROWID;"
+        /* The outbox: only the few rows still pending are in it. */
+        "CREATE INDEX history_pending ON history(profile_id, timestamp) WHERE state = 'pending';"
+        /* Both directions of a conversation under one key, already in time order, so
+         * that "the last 100 between A and B" reads 100 entries. The implicit rowid
+         * at the end of each index orders ties like the queries do. */
+        "CREATE INDEX history_pair ON history(profile_id, min(source, dest), max(source, dest),"
+        "  timestamp);"
+        /* One side only: from someone, to someone, or either (two index ranges). */
+        "CREATE INDEX history_source ON history(profile_id, source, timestamp);"
+        "CREATE INDEX history_dest ON history(profile_id, dest, timestamp);";
+
+static const char *const migrations[] = { migration_1, migration_2 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == LV_STORAGE_SCHEMA_VERSION);
 

@@ -95,6 +95,49 @@ lv_storage_rollback(LvStorage *storage)
         sqlite3_exec(storage->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The savepoint statements are prepared once: a batch of 1000 messages runs them
+ * 1000 times. */
+static gboolean
+run_cached(LvStorage *storage, const char *sql, GError **error)
+{
+    sqlite3_stmt *stmt = lv_storage_prepare(storage, sql, error);
+
+    return stmt != NULL && lv_storage_step_done(storage, stmt, error);
+}
+
+gboolean
+lv_storage_write_begin(LvStorage *storage, gboolean *own, GError **error)
+{
+    *own = sqlite3_get_autocommit(storage->db) != 0;
+    if (*own)
+        return lv_storage_begin(storage, error);
+    return run_cached(storage, "SAVEPOINT lv_write", error);
+}
+
+gboolean
+lv_storage_write_end(LvStorage *storage, gboolean own, GError **error)
+{
+    if (own)
+        return lv_storage_commit(storage, error);
+    if (run_cached(storage, "RELEASE lv_write", error))
+        return TRUE;
+    lv_storage_write_abort(storage, FALSE);
+    return FALSE;
+}
+
+void
+lv_storage_write_abort(LvStorage *storage, gboolean own)
+{
+    /* Nothing left to undo if SQLite already rolled the whole transaction back. */
+    if (own || sqlite3_get_autocommit(storage->db)) {
+        lv_storage_rollback(storage);
+        return;
+    }
+    if (!run_cached(storage, "ROLLBACK TO lv_write", NULL) ||
+        !run_cached(storage, "RELEASE lv_write", NULL))
+        g_warning("%s: cannot undo a failed write: %s", storage->path, sqlite3_errmsg(storage->db));
+}
+
 /* One integer from a query returning one row. */
 static gboolean
 query_int(LvStorage *storage, const char *sql, int *value, GError **error)
@@ -188,6 +231,9 @@ configure(LvStorage *storage, GError **error)
            exec(storage, "PRAGMA journal_mode = WAL", "cannot enable WAL", error) &&
            exec(storage, "PRAGMA synchronous = NORMAL", "cannot set synchronous", error) &&
            exec(storage, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", error) &&
+           /* Savepoint journals in memory: each message of a batch runs in a savepoint,
+            * and on disk its journal cost a write of every page it touched. */
+           exec(storage, "PRAGMA temp_store = MEMORY", "cannot set temp_store", error) &&
            migrate(storage, error);
 }
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef struct _LvStorage LvStorage;
 
 /* The schema version this build creates and understands. */
-#define LV_STORAGE_SCHEMA_VERSION 1
+#define LV_STORAGE_SCHEMA_VERSION 2
 
 /* Opens (creating if needed) @local_dir/libervia.db. Errors are LV_ERROR_DATABASE
  * naming the file and what to do (transfer full). */
@@ -36,6 +36,17 @@ sqlite3_stmt *lv_storage_prepare(LvStorage *storage, const char *sql, GError **e
 gboolean lv_storage_begin(LvStorage *storage, GError **error);
 gboolean lv_storage_commit(LvStorage *storage, GError **error);
 void lv_storage_rollback(LvStorage *storage);
+
+/* A write of several statements that lands whole or not at all, usable both alone
+ * and inside a caller's transaction: it opens a transaction of its own when none is
+ * open (*@own is then TRUE), else a savepoint, so that a failure undoes only this
+ * write and leaves the caller's transaction usable. End with lv_storage_write_end()
+ * or, on failure, lv_storage_write_abort() with the same @own. (SQLite itself rolls
+ * back a whole transaction on some disk-full and I/O errors: the caller's commit
+ * then fails, and nothing of it is written.) */
+gboolean lv_storage_write_begin(LvStorage *storage, gboolean *own, GError **error);
+gboolean lv_storage_write_end(LvStorage *storage, gboolean own, GError **error);
+void lv_storage_write_abort(LvStorage *storage, gboolean own);
 
 /* Runs a prepared statement to completion (no rows expected). */
 gboolean lv_storage_step_done(LvStorage *storage, sqlite3_stmt *stmt, GError **error);
