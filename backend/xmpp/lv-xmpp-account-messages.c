@@ -291,8 +291,8 @@ on_mam_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, g
     xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", LV_NS_MAM);
     xmpp_stanza_t *set =
             fin != NULL ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", LV_NS_RSM) : NULL;
-    char *last =
-            set != NULL ? xmpp_stanza_get_text(xmpp_stanza_get_child_by_name(set, "last")) : NULL;
+    xmpp_stanza_t *last_element = set != NULL ? xmpp_stanza_get_child_by_name(set, "last") : NULL;
+    char *last = last_element != NULL ? xmpp_stanza_get_text(last_element) : NULL;
     gboolean complete =
             fin != NULL && (g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "true") == 0 ||
                             g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "1") == 0);

@@ -78,11 +78,18 @@ text_of(xmpp_stanza_t *stanza)
     return copy;
 }
 
+/* @name of @stanza, which may be NULL (transfer none). */
+static const char *
+attribute_or_null(xmpp_stanza_t *stanza, const char *name)
+{
+    return stanza != NULL ? xmpp_stanza_get_attribute(stanza, name) : NULL;
+}
+
 /* An attribute that must be a non-empty valid UTF-8 string (transfer full). */
 static char *
 attribute_of(xmpp_stanza_t *stanza, const char *name)
 {
-    const char *value = stanza != NULL ? xmpp_stanza_get_attribute(stanza, name) : NULL;
+    const char *value = attribute_or_null(stanza, name);
 
     if (value == NULL || value[0] == '\0' || !g_utf8_validate(value, -1, NULL))
         return NULL;
@@ -101,8 +108,10 @@ texts_by_language(xmpp_stanza_t *message, const char *name)
          c = xmpp_stanza_get_next(c)) {
         if (!xmpp_stanza_is_tag(c) || g_strcmp0(xmpp_stanza_get_name(c), name) != 0)
             continue;
-        /* libstrophe's parser keeps xml:lang as "lang". */
+        /* libstrophe's parser keeps xml:lang as "lang"; a built stanza has "xml:lang". */
         const char *lang = xmpp_stanza_get_attribute(c, "lang");
+        if (lang == NULL)
+            lang = xmpp_stanza_get_attribute(c, "xml:lang");
         g_autofree char *text = text_of(c);
         if (lang == NULL || !g_utf8_validate(lang, -1, NULL))
             lang = "";
@@ -199,7 +208,7 @@ parse_extensions(LvXmppMessage *message, xmpp_stanza_t *stanza)
     message->no_store =
             xmpp_stanza_get_child_by_name_and_ns(stanza, "no-store", LV_NS_HINTS) != NULL ||
             xmpp_stanza_get_child_by_name_and_ns(stanza, "no-permanent-store", LV_NS_HINTS) != NULL;
-    message->delay = lv_xmpp_parse_datetime(xmpp_stanza_get_attribute(
+    message->delay = lv_xmpp_parse_datetime(attribute_or_null(
             xmpp_stanza_get_child_by_name_and_ns(stanza, "delay", LV_NS_DELAY), "stamp"));
     message->thread = text_of(xmpp_stanza_get_child_by_name(stanza, "thread"));
     xmpp_stanza_t *error = xmpp_stanza_get_child_by_name(stanza, "error");
@@ -221,11 +230,12 @@ forwarded_message(xmpp_stanza_t *wrapper, double *delay)
             xmpp_stanza_get_child_by_name_and_ns(wrapper, "forwarded", LV_NS_FORWARD);
     if (forwarded == NULL)
         return NULL;
-    *delay = lv_xmpp_parse_datetime(xmpp_stanza_get_attribute(
+    *delay = lv_xmpp_parse_datetime(attribute_or_null(
             xmpp_stanza_get_child_by_name_and_ns(forwarded, "delay", LV_NS_DELAY), "stamp"));
     xmpp_stanza_t *inner = xmpp_stanza_get_child_by_name(forwarded, "message");
     const char *ns = inner != NULL ? xmpp_stanza_get_ns(inner) : NULL;
-    if (ns != NULL && !g_str_equal(ns, "jabber:client"))
+    /* Without its own xmlns it inherits <forwarded/>'s (libstrophe keeps the parent's). */
+    if (ns != NULL && !g_str_equal(ns, "jabber:client") && !g_str_equal(ns, LV_NS_FORWARD))
         return NULL;
     return inner;
 }
