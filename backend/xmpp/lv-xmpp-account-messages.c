@@ -52,6 +52,27 @@ post_signals(LvXmppAccount *account, GPtrArray *signals)
 
 static gboolean on_retry(gpointer data);
 
+/* Once caught up, the live stream is contiguous with the archive: its newest id
+ * from our archive is where the next catch-up starts. */
+static void
+advance_point(LvXmppAccount *account)
+{
+    g_autoptr(GError) error = NULL;
+    const char *last = NULL;
+
+    if (!account->trust_archive || account->catching_up)
+        return;
+    for (guint i = 0; i < account->batch->len; i++) {
+        const LvXmppMessage *message = account->batch->pdata[i];
+        if (message->via != LV_XMPP_VIA_MAM && message->stanza_id != NULL &&
+            g_strcmp0(message->archive_jid, account->own_bare) == 0)
+            last = message->stanza_id;
+    }
+    if (last != NULL &&
+        !account->store_funcs->mam_set_last(account->store, account->own_bare, last, &error))
+        g_warning("%s: cannot keep the archive point: %s", account->profile, error->message);
+}
+
 void
 lv_xmpp_messages_flush(LvXmppAccount *account)
 {
@@ -76,6 +97,7 @@ lv_xmpp_messages_flush(LvXmppAccount *account)
         g_source_attach(account->retry, account->context);
         return;
     }
+    advance_point(account);
     g_ptr_array_set_size(account->batch, 0);
     post_signals(account, signals);
 }

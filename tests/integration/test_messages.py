@@ -83,8 +83,11 @@ class Messages(h.LvTestCase):
     def test_peer_chats_with_profile(self):
         r = h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
 got = asyncio.get_event_loop().create_future()
-c.add_event_handler("message", lambda m: got.done() or got.set_result(m["body"]))
+c.add_event_handler("message", lambda m: got.done() or not m["body"] or got.set_result(m["body"]))
+c.send_presence()  # messages to the bare JID go to available resources only
+await asyncio.sleep(0.3)
 c.send_message(mto={self.alice!r}, mbody="from slixmpp", mtype="chat")
+await asyncio.sleep(0.5)  # on the wire before li runs (it blocks this loop)
 import subprocess
 subprocess.run([{h.LI!r}, "message", "send", {self.bob!r}, "-p", "alice"],
                input="answer", text=True, env={self.env!r}, timeout=30)
@@ -100,6 +103,8 @@ c.send_message(mto={self.alice!r}, mbody="live", mtype="chat")
 """)
         self.wait_bodies(self.bob, ["before", "live"])
         self.backend.stop()
+        # The archive stamps whole seconds: keep "live" strictly before.
+        time.sleep(1.1)
         h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
 for i in range(3):
     c.send_message(mto={self.alice!r}, mbody=f"while down {{i}}", mtype="chat")
