@@ -129,6 +129,19 @@ class Demo(h.LvTestCase):
         self.li("profile", "connect", "-c", "-p", "demo")
         h.wait_for(lambda: "friend@localhost" in self.roster(), 10, 0.1, "the roster")
 
+        # Its port taken by someone else meanwhile: it moves, and so does the profile.
+        self.demo_server("stop")
+        blocker = socket.socket()
+        self.addCleanup(blocker.close)
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        blocker.bind(("127.0.0.1", int(accounts["port"])))
+        blocker.listen()
+        self.demo_server("setup")
+        moved = self.accounts()
+        self.assertNotEqual(moved.pop("port"), accounts.pop("port"))
+        self.assertEqual(moved, accounts)
+        self.assertEqual(h.gdbus_call(self.env, "isConnected", "demo").stdout.strip(), "(true,)")
+
     def test_own_profile_means_no_demo(self):
         h.Foreground(self.env).wait_ready()
         self.li("profile", "create", "alice", "-j", "alice@example.org", "-x", "pw", "-p", "pw")
