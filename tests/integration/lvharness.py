@@ -47,6 +47,12 @@ def _cleanup_all():
 atexit.register(_cleanup_all)
 
 
+def at_teardown(fn):
+    """Runs @fn when the current test ends (at exit outside a test), before what
+    was set up earlier is torn down: newest first."""
+    _cleanups.append(fn)
+
+
 def kill_group(proc, sig=signal.SIGTERM, timeout=5):
     """Stops @proc and its process group; SIGKILL after @timeout seconds."""
     if proc is None or proc.poll() is not None:
