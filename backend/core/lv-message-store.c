@@ -113,8 +113,8 @@ row_for(const LvXmppMessage *message)
     row->uid = g_uuid_string_random();
     row->stanza_id = g_strdup(message->stanza_id);
     row->archive_jid = g_strdup(message->archive_jid);
-    row->origin_id = g_strdup(message->origin_id != NULL ? message->origin_id
-                                                         : usable_id(message->id));
+    row->origin_id =
+            g_strdup(message->origin_id != NULL ? message->origin_id : usable_id(message->id));
     row->sender_bare = g_strdup(message->from_bare);
     row->source = g_strdup(message->from_bare);
     row->source_res = resource_of(message->from);

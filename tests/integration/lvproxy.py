@@ -1,0 +1,89 @@
+"""A loopback TCP proxy for fault injection: sits between our backend and Prosody
+and can cut every connection at once, black-hole them (bytes stop flowing, the
+sockets stay open, as on a dead network), or delay them."""
+import select
+import socket
+import threading
+import time
+
+import lvharness as h
+
+
+class Proxy:
+    def __init__(self, target_port, target_host="127.0.0.1"):
+        self.target = (target_host, target_port)
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        self.pairs = []          # (client, server) sockets
+        self.blackhole = False   # drop what flows, keep the sockets open
+        self.delay = 0.0         # seconds added to each chunk
+        self.accepted = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self.thread.start()
+        h._cleanups.append(self.stop)
+
+    def _accept_loop(self):
+        while not self.stopping:
+            ready, _, _ = select.select([self.listener], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                client, _ = self.listener.accept()
+                server = socket.create_connection(self.target, 5)
+            except OSError:
+                continue
+            with self.lock:
+                self.pairs.append((client, server))
+                self.accepted += 1
+            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
+
+    def _pump(self, client, server):
+        peers = {client: server, server: client}
+        try:
+            while not self.stopping:
+                ready, _, _ = select.select(list(peers), [], [], 0.2)
+                for sock in ready:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    if self.blackhole:
+                        continue
+                    if self.delay:
+                        time.sleep(self.delay)
+                    peers[sock].sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(client, server)
+
+    def _close(self, client, server):
+        for sock in (client, server):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        with self.lock:
+            if (client, server) in self.pairs:
+                self.pairs.remove((client, server))
+
+    def cut(self):
+        """Closes every connection through the proxy, as a network reset would."""
+        with self.lock:
+            pairs = list(self.pairs)
+        for client, server in pairs:
+            self._close(client, server)
+
+    def connections(self):
+        with self.lock:
+            return len(self.pairs)
+
+    def stop(self):
+        self.stopping = True
+        self.cut()
+        self.listener.close()
