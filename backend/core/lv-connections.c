@@ -265,6 +265,9 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         connection->attempts = 0;
         g_free(connection->jid);
         connection->jid = g_strdup(jid);
+        /* A resumed stream keeps what the server told us; a new session hears it again. */
+        if (data == NULL || !g_variant_get_boolean(data))
+            g_hash_table_remove_all(connection->presences);
         g_info("%s: connected as %s", profile, jid);
         lv_backend_emit_signal(connections->backend, "connected",
                                g_variant_new("(ss)", jid != NULL ? jid : "", profile));
@@ -285,7 +288,6 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
             g_message("%s: disconnected: %s", profile, error->message);
         else
             g_info("%s: disconnected", profile);
-        g_hash_table_remove_all(connection->presences);
         {
             g_autoptr(GError) lost = g_error_new(LV_ERROR, LV_ERROR_NETWORK,
                                                  "%s was disconnected before the answer", profile);

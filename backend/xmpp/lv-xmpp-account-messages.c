@@ -196,6 +196,12 @@ on_confirm_ping(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *erro
             !account->store_funcs->mark_sent(account->store, uids, signals, &failure))
             g_warning("%s: cannot mark messages sent: %s", account->profile, failure->message);
         post_signals(account, signals);
+    } else {
+        /* The stream went before the answer: ask again on the next one. */
+        if (account->unconfirmed == NULL)
+            account->unconfirmed = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < uids->len; i++)
+            g_ptr_array_add(account->unconfirmed, g_strdup(uids->pdata[i]));
     }
     if (lv_xmpp_account_in_session(account))
         confirm_sent(account);
@@ -327,6 +333,7 @@ on_mam_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, g
         request_mam_page(account, last);
     else {
         account->catching_up = FALSE;
+        account->caught_up = TRUE;
         g_info("%s: archive caught up", account->profile);
         flush_outbox(account);
     }
@@ -421,6 +428,10 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
 void
 lv_xmpp_messages_session_started(LvXmppAccount *account)
 {
+    /* A new session: nothing of a lost stream's state holds. */
+    account->trust_archive = account->caught_up = FALSE;
+    g_clear_pointer(&account->sent, g_hash_table_unref);
+    g_clear_pointer(&account->unconfirmed, g_ptr_array_unref);
     xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
     xmpp_stanza_t *carbons = lv_xmpp_iq_new(account, "set", NULL);
     lv_xmpp_add_child(carbons, "enable", LV_NS_CARBONS);
@@ -433,11 +444,26 @@ lv_xmpp_messages_session_started(LvXmppAccount *account)
 }
 
 void
-lv_xmpp_messages_session_ended(LvXmppAccount *account)
+lv_xmpp_messages_session_resumed(LvXmppAccount *account)
+{
+    xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
+    /* libstrophe sent again what the server had not acked; the outbox adds what was
+     * written while the stream was away (never given to libstrophe). */
+    if (account->trust_archive && !account->caught_up)
+        start_catch_up(account); /* the lost stream cut it short: the outbox follows it */
+    else
+        flush_outbox(account);
+}
+
+void
+lv_xmpp_messages_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_flush(account);
-    account->trust_archive = account->catching_up = account->confirming = FALSE;
+    account->catching_up = account->confirming = FALSE;
     g_clear_pointer(&account->mam_queries, g_ptr_array_unref);
+    if (resumable)
+        return; /* what this session sent and learnt holds if the stream is resumed */
+    account->trust_archive = account->caught_up = FALSE;
     g_clear_pointer(&account->sent, g_hash_table_unref);
     g_clear_pointer(&account->unconfirmed, g_ptr_array_unref);
 }
@@ -445,7 +471,7 @@ lv_xmpp_messages_session_ended(LvXmppAccount *account)
 void
 lv_xmpp_messages_finalize(LvXmppAccount *account)
 {
-    lv_xmpp_messages_session_ended(account);
+    lv_xmpp_messages_session_ended(account, FALSE);
     if (account->retry != NULL) {
         g_source_destroy(account->retry);
         g_source_unref(account->retry);

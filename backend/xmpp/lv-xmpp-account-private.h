@@ -36,10 +36,12 @@ struct _LvXmppAccount {
     GSource *ticker;    /* thread */
     gboolean session;   /* thread: got XMPP_CONN_CONNECT */
     gboolean auth_failed;
-    int socket_error; /* thread: errno of a failed TCP connection */
-    gboolean leaving; /* thread: a disconnection was asked */
-    char *cert_error; /* thread */
-    GHashTable *iqs;  /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    int socket_error;          /* thread: errno of a failed TCP connection */
+    gboolean leaving;          /* thread: a disconnection was asked */
+    char *cert_error;          /* thread */
+    xmpp_sm_state_t *sm_state; /* thread: of the lost stream, to resume it (XEP-0198) */
+    gboolean resumed;          /* thread: this session is a resumed stream */
+    GHashTable *iqs;           /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
 
     const LvXmppStoreFuncs *store_funcs; /* thread (set before the first connection) */
     gpointer store;                      /* thread */
@@ -48,6 +50,7 @@ struct _LvXmppAccount {
     GPtrArray *mam_queries; /* thread: LvXmppMamQuery* in flight (owned strings) */
     gboolean trust_archive; /* thread: our server archives (its stanza-ids count) */
     gboolean catching_up;   /* thread: MAM catch-up of this session not finished */
+    gboolean caught_up;     /* thread: the catch-up of this session finished */
     GHashTable *sent;       /* thread: uids sent in this session */
     GPtrArray *unconfirmed; /* thread: uids sent, not yet confirmed by a ping */
     gboolean confirming;    /* thread: a confirmation ping is in flight */
@@ -88,16 +91,23 @@ xmpp_stanza_t *lv_xmpp_add_child(xmpp_stanza_t *parent, const char *name, const 
 /* Appends a text node @text to @parent. */
 void lv_xmpp_add_text(xmpp_stanza_t *parent, const char *text);
 
-/* The session's modules, called in the thread (lv-xmpp-session.c). */
+/* The session's modules, called in the thread (lv-xmpp-session.c): a new session,
+ * a resumed stream (XEP-0198: the server kept our state, handlers are set again on
+ * the new connection, nothing is fetched again), and the end of a stream
+ * (@resumable: it was lost, not closed, and may come back resumed). */
 void lv_xmpp_session_started(LvXmppAccount *account);
-void lv_xmpp_session_ended(LvXmppAccount *account);
+void lv_xmpp_session_resumed(LvXmppAccount *account);
+void lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable);
 
 /* Roster and presence (lv-xmpp-account-roster.c). */
 void lv_xmpp_roster_session_started(LvXmppAccount *account);
+/* Only the handlers (a resumed stream). */
+void lv_xmpp_roster_add_handlers(LvXmppAccount *account);
 
 /* Messages, carbons, MAM catch-up and the outbox (lv-xmpp-account-messages.c). */
 void lv_xmpp_messages_session_started(LvXmppAccount *account);
-void lv_xmpp_messages_session_ended(LvXmppAccount *account);
+void lv_xmpp_messages_session_resumed(LvXmppAccount *account);
+void lv_xmpp_messages_session_ended(LvXmppAccount *account, gboolean resumable);
 /* Stores what the last libstrophe turn parsed: called after every xmpp_run_once,
  * before the next one writes the acks. */
 void lv_xmpp_messages_flush(LvXmppAccount *account);

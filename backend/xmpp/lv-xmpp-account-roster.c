@@ -58,13 +58,19 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 }
 
 void
+lv_xmpp_roster_add_handlers(LvXmppAccount *account)
+{
+    xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
+    xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
+}
+
+void
 lv_xmpp_roster_session_started(LvXmppAccount *account)
 {
     xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", NULL);
 
     lv_xmpp_add_child(iq, "query", LV_NS_ROSTER);
-    xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
-    xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
+    lv_xmpp_roster_add_handlers(account);
     lv_xmpp_iq_request(account, iq, on_roster_result, NULL, NULL);
     xmpp_stanza_release(iq);
 }

@@ -196,23 +196,40 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
         account->auth_failed = TRUE;
     if (g_str_has_prefix(msg, "connection failed, error "))
         account->socket_error = atoi(msg + strlen("connection failed, error "));
+    if (strstr(msg, "Session resumed successfully") != NULL)
+        account->resumed = TRUE;
     if (level >= XMPP_LEVEL_ERROR)
         g_message("%s: [%s] %s", account->profile, area, msg);
     else
         g_debug("%s: [%s] %s", account->profile, area, msg); /* the writer redacts SASL */
 }
 
+/* Lets the connection go. Unless we are leaving, its stream-management state is kept
+ * (with the context it belongs to) so that the next connection can resume the
+ * stream (XEP-0198) instead of starting a new session. */
 static void
 release_connection(LvXmppAccount *account)
 {
     unwatch_socket(account);
     stop_ticker(account);
-    if (account->conn != NULL)
+    if (account->conn != NULL) {
+        xmpp_sm_state_t *sm = account->leaving ? NULL : xmpp_conn_get_sm_state(account->conn);
+        if (sm != NULL) {
+            if (account->sm_state != NULL)
+                xmpp_free_sm_state(account->sm_state);
+            account->sm_state = sm;
+        }
         xmpp_conn_release(account->conn);
+    }
     account->conn = NULL;
-    if (account->xctx != NULL)
+    if (account->leaving && account->sm_state != NULL) {
+        xmpp_free_sm_state(account->sm_state);
+        account->sm_state = NULL;
+    }
+    if (account->xctx != NULL && account->sm_state == NULL) {
         xmpp_ctx_free(account->xctx);
-    account->xctx = NULL;
+        account->xctx = NULL;
+    }
 }
 
 static gboolean
@@ -258,24 +275,32 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         stop_ticker(account);
         g_free(account->own_full);
         account->own_full = g_strdup(xmpp_conn_get_bound_jid(conn));
-        post_event(account, LV_XMPP_EVENT_CONNECTED, account->own_full, NULL);
-        lv_xmpp_session_started(account);
+        if (account->resumed)
+            g_info("%s: stream resumed (XEP-0198)", account->profile);
+        lv_xmpp_account_post(account, LV_XMPP_EVENT_CONNECTED, account->own_full,
+                             g_variant_new_boolean(account->resumed), NULL);
+        if (account->resumed)
+            lv_xmpp_session_resumed(account);
+        else
+            lv_xmpp_session_started(account);
         return;
     }
     if (event != XMPP_CONN_DISCONNECT && event != XMPP_CONN_FAIL)
         return;
     /* The socket is closed by now: stop watching it before it is reused. */
     unwatch_socket(account);
-    if (account->session)
-        lv_xmpp_session_ended(account);
+    /* Out of session first: what the modules and failed requests do now must not send. */
+    gboolean had_session = account->session;
+    account->session = FALSE;
+    if (had_session)
+        lv_xmpp_session_ended(account, !account->leaving);
     lv_xmpp_iq_fail_all(account);
-    if (!account->session)
+    if (!had_session)
         post_event(account, LV_XMPP_EVENT_FAILED, NULL,
                    failure_reason(account, error, stream_error));
     else
         post_event(account, LV_XMPP_EVENT_DISCONNECTED, NULL,
                    account->leaving ? NULL : failure_reason(account, error, stream_error));
-    account->session = FALSE;
     /* Not from inside libstrophe's own call. */
     GSource *idle = g_idle_source_new();
     g_source_set_callback(idle, release_later, account, NULL);
@@ -335,16 +360,26 @@ do_connect(gpointer data)
     LvXmppSettings *settings = request->settings;
     long flags = XMPP_CONN_FLAG_MANDATORY_TLS; /* else 0.12 falls back to plaintext */
 
+    /* A stream of another account cannot be resumed. */
+    account->leaving = account->leaving || g_strcmp0(account->jid, settings->jid) != 0;
     release_connection(account);
     g_clear_pointer(&account->cert_error, g_free);
     g_free(account->jid);
     account->jid = g_strdup(settings->jid);
     account->priority = settings->priority;
-    account->auth_failed = account->leaving = account->session = FALSE;
+    account->auth_failed = account->leaving = account->session = account->resumed = FALSE;
     account->socket_error = 0;
-    account->logger = (xmpp_log_t){ on_strophe_log, account };
-    account->xctx = xmpp_ctx_new(NULL, &account->logger);
+    if (account->xctx == NULL) {
+        account->logger = (xmpp_log_t){ on_strophe_log, account };
+        account->xctx = xmpp_ctx_new(NULL, &account->logger);
+    }
     account->conn = xmpp_conn_new(account->xctx);
+    if (account->sm_state != NULL) {
+        /* Tried first: a <resume/>, and a new session if the server refuses it. */
+        if (xmpp_conn_set_sm_state(account->conn, account->sm_state) != XMPP_EOK)
+            xmpp_free_sm_state(account->sm_state);
+        account->sm_state = NULL;
+    }
     if (!settings->check_certificate)
         flags |= XMPP_CONN_FLAG_TRUST_TLS;
     xmpp_conn_set_flags(account->conn, flags);

@@ -10,7 +10,14 @@ lv_xmpp_session_started(LvXmppAccount *account)
 }
 
 void
-lv_xmpp_session_ended(LvXmppAccount *account)
+lv_xmpp_session_resumed(LvXmppAccount *account)
 {
-    lv_xmpp_messages_session_ended(account);
+    lv_xmpp_roster_add_handlers(account);
+    lv_xmpp_messages_session_resumed(account);
+}
+
+void
+lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
+{
+    lv_xmpp_messages_session_ended(account, resumable);
 }

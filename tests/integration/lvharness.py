@@ -237,7 +237,8 @@ class Prosody:
                "vcard_legacy", "smacks", "mam", "blocklist", "bookmarks", "ping", "time",
                "version", "register", "http"]
 
-    def __init__(self, memory_archive=True, muc_room_locking=False):
+    def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None):
+        self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
         self.dir = tempfile.mkdtemp(prefix="lv-prosody-")
         _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
         self.data = os.path.join(self.dir, "data")
@@ -279,6 +280,8 @@ class Prosody:
         storage = ('storage = { archive = "memory", archive2 = "memory" }\n'
                    "storage_archive_item_limit = 2000000\n") if memory_archive else ""
         locking = "true" if muc_room_locking else "false"
+        if self.hibernation is not None:
+            storage += f"smacks_hibernation_time = {self.hibernation}\n"
         with open(self.config, "w", encoding="utf-8") as f:
             f.write(f"""-- written by tests/integration/lvharness.py
 run_as_root = true
@@ -505,6 +508,89 @@ print("DONE", flush=True)
     if "DONE" not in r.stdout:
         raise AssertionError(f"slixmpp script failed: {r.stdout} {r.stderr[-3000:]}")
     return r
+
+
+class Peer:
+    """A slixmpp client that stays connected: send() bursts of numbered messages,
+    received() lists the bodies it got, in order."""
+
+    SCRIPT = r"""
+import asyncio, ssl, sys, threading, slixmpp
+class C(slixmpp.ClientXMPP):
+    def __init__(s, jid, password):
+        super().__init__(jid, password)
+        s.add_event_handler("session_start", s.started)
+        s.add_event_handler("message", s.got)
+    async def started(s, e):
+        await s.get_roster()
+        s.send_presence()
+        print("READY", flush=True)
+    def got(s, m):
+        if m["body"]:
+            print("GOT " + m["body"].replace("\n", " "), flush=True)
+jid, password, ca, port = sys.argv[1:5]
+c = C(jid, password)
+c.ssl_context = ssl.create_default_context(cafile=ca)
+loop = asyncio.get_event_loop()
+def commands():
+    for line in sys.stdin:
+        words = line.split()
+        if words[0] == "send":
+            to, count, prefix = words[1], int(words[2]), words[3]
+            for i in range(count):
+                body = f"{prefix} {i}"
+                loop.call_soon_threadsafe(
+                    lambda b=body: c.send_message(mto=to, mbody=b, mtype="chat"))
+            loop.call_soon_threadsafe(lambda: print("SENT", flush=True))
+        elif words[0] == "quit":
+            loop.call_soon_threadsafe(c.disconnect)
+            return
+threading.Thread(target=commands, daemon=True).start()
+c.connect(("127.0.0.1", int(port)))
+loop.run_until_complete(c.disconnected)
+print("DONE", flush=True)
+"""
+
+    def __init__(self, prosody, jid, password):
+        self.jid = jid
+        self.lines = []
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-c", self.SCRIPT, jid, password, prosody.ca_file,
+             str(prosody.c2s_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        _cleanups.append(self.stop)
+        import threading
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        wait_for(lambda: "READY" in self._copy(), 30, 0.05, f"{jid} to log in")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def _copy(self):
+        with self.lock:
+            return list(self.lines)
+
+    def send(self, to, count, prefix):
+        sent = self._copy().count("SENT")
+        self.proc.stdin.write(f"send {to} {count} {prefix}\n")
+        self.proc.stdin.flush()
+        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the burst to go")
+
+    def received(self):
+        return [line[4:] for line in self._copy() if line.startswith("GOT ")]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        kill_group(self.proc)
 
 
 def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password="",

@@ -20,6 +20,7 @@ class Proxy:
         self.lock = threading.Lock()
         self.pairs = []          # (client, server) sockets
         self.blackhole = False   # drop what flows, keep the sockets open
+        self.refuse = False      # close new connections at once (the path is down)
         self.delay = 0.0         # seconds added to each chunk
         self.accepted = 0
         self.stopping = False
@@ -34,6 +35,9 @@ class Proxy:
                 continue
             try:
                 client, _ = self.listener.accept()
+                if self.refuse:
+                    client.close()
+                    continue
                 server = socket.create_connection(self.target, 5)
             except OSError:
                 continue
