@@ -36,10 +36,14 @@ struct _LvXmppAccount {
     GSource *ticker;    /* thread */
     gboolean session;   /* thread: got XMPP_CONN_CONNECT */
     gboolean auth_failed;
-    int socket_error; /* thread: errno of a failed TCP connection */
-    gboolean leaving; /* thread: a disconnection was asked */
-    char *cert_error; /* thread */
-    GHashTable *iqs;  /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    int socket_error;        /* thread: errno of a failed TCP connection */
+    gboolean leaving;        /* thread: a disconnection was asked */
+    char *cert_error;        /* thread */
+    GHashTable *iqs;         /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    GHashTable *iq_handlers; /* thread: "type namespace" → route of requests (lv-xmpp-iq.c) */
+    gpointer disco;          /* thread: disco and caps state (lv-xmpp-account-disco.c) */
+    char *bound_jid;         /* main: the full JID of the session, from CONNECTED */
+    gint64 connected_at;     /* main: when it came (g_get_real_time()) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -83,5 +87,14 @@ void lv_xmpp_session_ended(LvXmppAccount *account);
 
 /* Roster and presence (lv-xmpp-account-roster.c). */
 void lv_xmpp_roster_session_started(LvXmppAccount *account);
+
+/* Service discovery and entity capabilities (lv-xmpp-account-disco.c). */
+void lv_xmpp_disco_session_started(LvXmppAccount *account);
+void lv_xmpp_disco_session_ended(LvXmppAccount *account);
+/* Adds our capabilities (XEP-0115) to @presence if it says we are available. */
+void lv_xmpp_disco_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *presence);
+
+/* Software version (XEP-0092) and ping (XEP-0199) (lv-xmpp-account-info.c). */
+void lv_xmpp_info_session_started(LvXmppAccount *account);
 
 G_END_DECLS

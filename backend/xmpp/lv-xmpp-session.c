@@ -1,14 +1,20 @@
 /* lv-xmpp-session: what each module of an account does when a session starts and
  * ends, in one place and in order. Runs in the account's thread. */
 #include "lv-xmpp-account-private.h"
+#include "lv-xmpp-iq.h"
 
 void
 lv_xmpp_session_started(LvXmppAccount *account)
 {
+    lv_xmpp_iq_session_started(account); /* first: the modules register their requests */
+    lv_xmpp_disco_session_started(account);
+    lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
 }
 
 void
 lv_xmpp_session_ended(LvXmppAccount *account)
 {
+    lv_xmpp_disco_session_ended(account);
+    lv_xmpp_iq_session_ended(account);
 }
