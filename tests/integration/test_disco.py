@@ -131,7 +131,18 @@ class Disco(h.LvTestCase):
         self.env = self.home.env
         self.env["SSL_CERT_FILE"] = self.prosody.ca_file
         self.backend = h.Foreground(self.env).wait_ready()
+        self.logs = []
         h.xmpp_profile(self, self.env, self.prosody, "alice", self.alice, "alice-pw")
+
+    def tearDown(self):
+        # The sanitizer build reports leaks and misuse in the backend's output.
+        if self.backend.proc.poll() is None:
+            self.backend_log()
+        super().tearDown()
+        for log in self.logs:
+            for marker in ("Sanitizer", "runtime error:"):
+                if marker in log:
+                    self.fail("the backend says: " + log[log.find(marker) - 200:][:4000])
 
     def li(self, *args, timeout=60):
         return h.li(self.env, *args, "-p", "alice", timeout=timeout)
@@ -151,7 +162,8 @@ class Disco(h.LvTestCase):
         """Stops the backend and returns what it logged."""
         self.backend.proc.terminate()
         self.backend.proc.wait(20)
-        return self.backend.output()
+        self.logs.append(self.backend.output())
+        return self.logs[-1]
 
     def test_server_and_components(self):
         server = self.disco_json("localhost")
