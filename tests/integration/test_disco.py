@@ -212,10 +212,24 @@ await c['xep_0045'].set_room_config(room, form)
                          "true", "false", "false", "false", "alice")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("'conference.localhost': [('conference', 'text'", r.stdout)
+        # A contact's device with ping, and one without.
+        self.li_ok("roster", "add", self.carol)
+        contacts = Peer(self.prosody, [[self.carol + "/pinger", "carol-pw", ["xep_0199"]],
+                                       [self.carol + "/mute", "carol-pw", []]])
+        announce(contacts, 0, self.own_jid())
+        announce(contacts, 1, self.own_jid())
         r = h.gdbus_call(self.env, "discoFindByFeatures", "['urn:xmpp:ping']", "[]", "false",
                          "false", "true", "true", "false", "alice")
-        self.assertIn(f"'{self.alice}/other'", r.stdout)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        service, own, roster = r.stdout.split("}, ")
+        self.assertIn(f"'{self.alice}/other'", own)
         self.assertNotIn(self.own_jid(), r.stdout)  # this very session: only with local_device
+        self.assertIn(f"'{self.carol}/pinger'", roster)
+        self.assertNotIn(f"{self.carol}/mute", roster)
+        self.assertTrue(r.stdout.startswith("((@a{sa(sss)} {},"), r.stdout)  # no services
+        r = h.gdbus_call(self.env, "discoFindByFeatures", "['urn:xmpp:ping']", "[]", "false",
+                         "false", "false", "true", "true", "alice")
+        self.assertIn(self.own_jid(), r.stdout)  # with local_device
         r = h.gdbus_call(self.env, "discoFindByFeatures", "@as []", "@a(ss) []", "false", "true",
                          "true", "true", "false", "alice")
         self.assertIn("DataError", r.stderr)
