@@ -36,10 +36,12 @@ struct _LvXmppAccount {
     GSource *ticker;    /* thread */
     gboolean session;   /* thread: got XMPP_CONN_CONNECT */
     gboolean auth_failed;
-    int socket_error;        /* thread: errno of a failed TCP connection */
-    gboolean leaving;        /* thread: a disconnection was asked */
-    char *cert_error;        /* thread */
-    GHashTable *iqs;         /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    int socket_error; /* thread: errno of a failed TCP connection */
+    gboolean leaving; /* thread: a disconnection was asked */
+    char *cert_error; /* thread */
+    GHashTable *iqs;  /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+
+    /* Requests to us, discovery, the session as the main context sees it. */
     GHashTable *iq_handlers; /* thread: "type namespace" → route of requests (lv-xmpp-iq.c) */
     gpointer disco;          /* thread: disco and caps state (lv-xmpp-account-disco.c) */
     char *bound_jid;         /* main: the full JID of the session, from CONNECTED */
