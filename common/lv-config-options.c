@@ -25,6 +25,10 @@ static const LvConfigOption options[] = {
     { "DEFAULT", "hosts_dict", LV_CONFIG_TYPE_DICT, "{}", "LIBERVIA_HOSTS_DICT",
       "Where to reach XMPP domains without DNS records: {\"domain\": {\"host\": h, \"port\": "
       "p}}." },
+    { "DEFAULT", "software_version_os", LV_CONFIG_TYPE_BOOL, "false",
+      "LIBERVIA_SOFTWARE_VERSION_OS",
+      "Name our operating system to whoever asks our software version (XEP-0092); off for "
+      "privacy." },
     { NULL },
 };
 

@@ -5,6 +5,7 @@
 #include "lv-connections.h"
 #include "lv-crypto.h"
 #include "lv-paths.h"
+#include "lv-plugins.h"
 #include "lv-profiles.h"
 #include "lv-storage.h"
 
@@ -53,6 +54,8 @@ lv_backend_new(LvConfig *config, GError **error)
     lv_backend_register_methods(backend, lv_param_methods());
     lv_backend_register_methods(backend, lv_connection_methods());
     lv_backend_register_methods(backend, lv_message_methods());
+    lv_backend_register_methods(backend, lv_session_methods());
+    lv_plugins_register(backend);
     return backend;
 }
 
@@ -67,6 +70,8 @@ lv_backend_free(LvBackend *backend)
     }
     g_ptr_array_unref(backend->ready_waiters);
     g_array_unref(backend->sinks);
+    if (backend->ready)
+        lv_plugins_stop(backend);
     lv_connections_free(backend->connections); /* closes the streams */
     lv_profiles_free(backend->profiles);       /* wipes the session keys */
     lv_storage_close(backend->storage);
@@ -87,6 +92,7 @@ lv_backend_start(LvBackend *backend, GError **error)
         return FALSE;
     backend->profiles = lv_profiles_new(backend->storage);
     backend->connections = lv_connections_new(backend);
+    lv_plugins_start(backend);
     backend->ready = TRUE;
     for (guint i = 0; i < backend->ready_waiters->len; i++)
         lv_invocation_return_value(g_ptr_array_index(backend->ready_waiters, i), NULL);

@@ -254,7 +254,7 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         LvInvocation *invocation = g_hash_table_lookup(connection->requests, jid);
         if (invocation == NULL)
             return;
-        g_hash_table_steal(connection->requests, jid);
+        g_hash_table_remove(connection->requests, jid); /* frees the key, not the call */
         if (error != NULL)
             lv_invocation_return_error(invocation, g_error_copy(error));
         else

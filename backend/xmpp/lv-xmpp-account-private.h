@@ -54,6 +54,12 @@ struct _LvXmppAccount {
     GHashTable *sent;       /* thread: uids sent in this session */
     GPtrArray *unconfirmed; /* thread: uids sent, not yet confirmed by a ping */
     gboolean confirming;    /* thread: a confirmation ping is in flight */
+
+    /* Requests to us, discovery, the session as the main context sees it. */
+    GHashTable *iq_handlers; /* thread: "type namespace" → route of requests (lv-xmpp-iq.c) */
+    gpointer disco;          /* thread: disco and caps state (lv-xmpp-account-disco.c) */
+    char *bound_jid;         /* main: the full JID of the session, from CONNECTED */
+    gint64 connected_at;     /* main: when it came (g_get_real_time()) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -113,5 +119,14 @@ void lv_xmpp_messages_session_ended(LvXmppAccount *account, gboolean resumable);
 void lv_xmpp_messages_flush(LvXmppAccount *account);
 /* Frees the thread's message state and the store (thread exit). */
 void lv_xmpp_messages_finalize(LvXmppAccount *account);
+
+/* Service discovery and entity capabilities (lv-xmpp-account-disco.c). */
+void lv_xmpp_disco_session_started(LvXmppAccount *account);
+void lv_xmpp_disco_session_ended(LvXmppAccount *account);
+/* Adds our capabilities (XEP-0115) to @presence if it says we are available. */
+void lv_xmpp_disco_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *presence);
+
+/* Software version (XEP-0092) and ping (XEP-0199) (lv-xmpp-account-info.c). */
+void lv_xmpp_info_session_started(LvXmppAccount *account);
 
 G_END_DECLS

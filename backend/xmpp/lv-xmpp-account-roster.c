@@ -8,22 +8,20 @@
 #include "lv-xmpp-presence.h"
 #include "lv-xmpp-roster.h"
 
-static int
-on_roster_push(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+static gboolean
+on_roster_push(LvXmppAccount *account, xmpp_stanza_t *stanza, xmpp_stanza_t *query)
 {
-    LvXmppAccount *account = userdata;
     const char *from = xmpp_stanza_get_from(stanza);
 
     if (!lv_xmpp_roster_sender_ok(from, account->own_bare)) {
         g_message("%s: roster push from %s ignored: only our own server may send one",
                   account->profile, from);
-        return 1;
+        return FALSE;
     }
     lv_xmpp_account_send_result(account, stanza);
-    xmpp_stanza_t *query = xmpp_stanza_get_child_by_ns(stanza, LV_NS_ROSTER);
     lv_xmpp_account_post(account, LV_XMPP_EVENT_ROSTER_PUSH, NULL,
                          lv_xmpp_roster_parse_query(query), NULL);
-    return 1;
+    return TRUE;
 }
 
 static void
@@ -42,6 +40,7 @@ on_roster_result(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *err
     /* Available once the roster is known, as RFC 6121 §2.2 suggests. */
     xmpp_stanza_t *presence =
             lv_xmpp_presence_build(account->xctx, NULL, "", account->priority, NULL);
+    lv_xmpp_disco_decorate_presence(account, presence);
     xmpp_send(account->conn, presence);
     xmpp_stanza_release(presence);
 }
@@ -60,7 +59,7 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 void
 lv_xmpp_roster_add_handlers(LvXmppAccount *account)
 {
-    xmpp_handler_add(account->conn, on_roster_push, LV_NS_ROSTER, "iq", "set", account);
+    lv_xmpp_iq_handle(account, LV_NS_ROSTER, "set", on_roster_push);
     xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
 }
 
@@ -106,6 +105,7 @@ do_send_presence(gpointer data)
         return G_SOURCE_REMOVE;
     xmpp_stanza_t *presence = lv_xmpp_presence_build(account->xctx, request->to, request->show,
                                                      account->priority, request->statuses);
+    lv_xmpp_disco_decorate_presence(account, presence);
     xmpp_send(account->conn, presence);
     xmpp_stanza_release(presence);
     lv_xmpp_account_drain(account); /* written now, not at the next wake-up */

@@ -45,6 +45,7 @@ account_clear(gpointer data)
     LvXmppAccount *account = data;
 
     g_free(account->profile);
+    g_free(account->bound_jid);
     g_main_context_unref(account->main_context);
     g_main_context_unref(account->context);
     g_main_loop_unref(account->loop);
@@ -88,6 +89,11 @@ deliver_event(gpointer data)
         return G_SOURCE_REMOVE;
     if (message->event <= LV_XMPP_EVENT_FAILED)
         account->connected = message->event == LV_XMPP_EVENT_CONNECTED;
+    if (message->event == LV_XMPP_EVENT_CONNECTED) {
+        g_free(account->bound_jid);
+        account->bound_jid = g_strdup(message->jid);
+        account->connected_at = g_get_real_time();
+    }
     account->func(account, message->event, message->jid, message->data, message->error,
                   account->user_data);
     return G_SOURCE_REMOVE;
@@ -509,6 +515,18 @@ gboolean
 lv_xmpp_account_is_connected(LvXmppAccount *account)
 {
     return account->connected;
+}
+
+const char *
+lv_xmpp_account_get_jid(LvXmppAccount *account)
+{
+    return account->connected ? account->bound_jid : NULL;
+}
+
+gint64
+lv_xmpp_account_get_connected_time(LvXmppAccount *account)
+{
+    return account->connected ? account->connected_at : 0;
 }
 
 void

@@ -122,4 +122,9 @@ void lv_xmpp_account_roster_set(LvXmppAccount *account, const char *request_id, 
 /* The main context's view: TRUE between CONNECTED and DISCONNECTED. */
 gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);
 
+/* The main context's view of the session: the bound full JID (transfer none) and
+ * when the session started (g_get_real_time()); NULL and 0 when not connected. */
+const char *lv_xmpp_account_get_jid(LvXmppAccount *account);
+gint64 lv_xmpp_account_get_connected_time(LvXmppAccount *account);
+
 G_END_DECLS

@@ -87,6 +87,39 @@ lv_xmpp_iq_error_condition(xmpp_stanza_t *reply)
     return "undefined-condition";
 }
 
+/* The human text of an error reply, if any, fit for a log or a terminal: no
+ * controls, at most 200 characters (transfer full). */
+static char *
+error_text(xmpp_stanza_t *reply)
+{
+    xmpp_stanza_t *error = xmpp_stanza_get_child_by_name(reply, "error");
+    xmpp_stanza_t *text = error != NULL ? xmpp_stanza_get_child_by_name(error, "text") : NULL;
+    char *raw = text != NULL ? xmpp_stanza_get_text(text) : NULL;
+
+    if (raw == NULL)
+        return NULL;
+    g_autofree char *valid = g_utf8_make_valid(raw, -1);
+    xmpp_free(xmpp_stanza_get_context(reply), raw);
+    GString *clean = g_string_new(NULL);
+    for (const char *p = valid; *p != '\0' && g_utf8_strlen(clean->str, -1) < 200;
+         p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        g_string_append_unichar(
+                clean, g_unichar_iscntrl(c) || g_unichar_type(c) == G_UNICODE_FORMAT ? ' ' : c);
+    }
+    return g_string_free(clean, clean->len == 0);
+}
+
+int
+lv_xmpp_iq_error_code(const char *condition)
+{
+    static const char *const absent[] = { "item-not-found", "service-unavailable",
+                                          "remote-server-not-found", "recipient-unavailable",
+                                          NULL };
+
+    return g_strv_contains(absent, condition) ? LV_ERROR_NOT_FOUND : LV_ERROR_EXTERNAL_REQUEST;
+}
+
 static int
 on_reply(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
@@ -106,10 +139,12 @@ on_reply(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     if (g_str_equal(type, "result")) {
         finish(request, stanza, NULL, TRUE);
     } else {
-        g_autoptr(GError) error =
-                g_error_new(LV_ERROR, LV_ERROR_EXTERNAL_REQUEST, "%s answered with an error: %s",
-                            request->to != NULL ? request->to : "the server",
-                            lv_xmpp_iq_error_condition(stanza));
+        const char *condition = lv_xmpp_iq_error_condition(stanza);
+        g_autofree char *text = error_text(stanza);
+        g_autoptr(GError) error = g_error_new(
+                LV_ERROR, lv_xmpp_iq_error_code(condition), "%s answered with an error: %s%s%s%s",
+                request->to != NULL ? request->to : "the server", condition,
+                text != NULL ? " (" : "", text != NULL ? text : "", text != NULL ? ")" : "");
         finish(request, NULL, error, TRUE);
     }
     return 0; /* answered: libstrophe drops the handler */
@@ -138,6 +173,16 @@ lv_xmpp_iq_new(LvXmppAccount *account, const char *type, const char *to)
     if (to != NULL)
         xmpp_stanza_set_to(iq, to);
     return iq;
+}
+
+xmpp_stanza_t *
+lv_xmpp_iq_new_result(LvXmppAccount *account, xmpp_stanza_t *iq)
+{
+    xmpp_stanza_t *reply = xmpp_iq_new(account->xctx, "result", xmpp_stanza_get_id(iq));
+
+    if (xmpp_stanza_get_from(iq) != NULL)
+        xmpp_stanza_set_to(reply, xmpp_stanza_get_from(iq));
+    return reply;
 }
 
 void
@@ -183,4 +228,86 @@ lv_xmpp_iq_fail_all(LvXmppAccount *account)
         g_hash_table_iter_next(&iter, NULL, &request);
         finish(request, NULL, error, FALSE);
     }
+}
+
+/* ---- incoming requests ---- */
+
+typedef struct {
+    LvXmppIqHandler func;
+} Route;
+
+/* "get urn:xmpp:ping": one route per type and namespace. */
+static char *
+route_key(const char *type, const char *ns)
+{
+    return g_strconcat(type, " ", ns != NULL ? ns : "", NULL);
+}
+
+void
+lv_xmpp_iq_handle(LvXmppAccount *account, const char *ns, const char *type, LvXmppIqHandler func)
+{
+    const char *const both[] = { "get", "set", NULL };
+    const char *const one[] = { type, NULL };
+
+    if (account->iq_handlers == NULL)
+        account->iq_handlers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (const char *const *t = type != NULL ? one : both; *t != NULL; t++) {
+        Route *route = g_new0(Route, 1);
+        route->func = func;
+        g_hash_table_replace(account->iq_handlers, route_key(*t, ns), route);
+    }
+}
+
+/* The one element child of a request, or NULL if it has none or several
+ * (RFC 6120 §8.2.3: exactly one). */
+static xmpp_stanza_t *
+request_payload(xmpp_stanza_t *iq)
+{
+    xmpp_stanza_t *payload = NULL;
+
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(iq); c != NULL; c = xmpp_stanza_get_next(c)) {
+        if (!xmpp_stanza_is_tag(c))
+            continue;
+        if (payload != NULL)
+            return NULL;
+        payload = c;
+    }
+    return payload;
+}
+
+static int
+on_request(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    LvXmppAccount *account = userdata;
+    const char *type = xmpp_stanza_get_type(stanza);
+    const char *from = xmpp_stanza_get_from(stanza);
+
+    if (g_strcmp0(type, "get") != 0 && g_strcmp0(type, "set") != 0)
+        return 1; /* replies are matched on their id (lv_xmpp_iq_request) */
+    xmpp_stanza_t *payload = request_payload(stanza);
+    if (payload == NULL) {
+        lv_xmpp_account_send_error(account, stanza, "modify", "bad-request");
+        return 1;
+    }
+    g_autofree char *key = route_key(type, xmpp_stanza_get_ns(payload));
+    Route *route =
+            account->iq_handlers != NULL ? g_hash_table_lookup(account->iq_handlers, key) : NULL;
+    if (route != NULL && route->func(account, stanza, payload))
+        return 1;
+    g_debug("%s: %s from %s: nobody serves it, service-unavailable", account->profile, key,
+            from != NULL ? from : "our server");
+    lv_xmpp_account_send_error(account, stanza, "cancel", "service-unavailable");
+    return 1;
+}
+
+void
+lv_xmpp_iq_session_started(LvXmppAccount *account)
+{
+    xmpp_handler_add(account->conn, on_request, NULL, "iq", NULL, account);
+}
+
+void
+lv_xmpp_iq_session_ended(LvXmppAccount *account)
+{
+    g_clear_pointer(&account->iq_handlers, g_hash_table_unref);
 }

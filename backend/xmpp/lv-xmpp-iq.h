@@ -8,6 +8,12 @@
  * waiting. A request is answered exactly once: the reply, a timeout, or the end of
  * the session.
  *
+ * Incoming requests (get and set) go through one router: each module registers
+ * the namespace of the payloads it answers with lv_xmpp_iq_handle(); a request
+ * nobody takes gets a service-unavailable error, as RFC 6120 §8.4 asks
+ * (libstrophe 0.12 would leave it unanswered). Modules must not add libstrophe
+ * handlers for <iq/> of type get or set: the router would answer those too.
+ *
  * Everything here runs in the account's thread.
  */
 #pragma once
@@ -19,9 +25,28 @@ G_BEGIN_DECLS
 /* How long a request waits for its reply. */
 #define LV_XMPP_IQ_TIMEOUT_S 30
 
+/* Answers the request @iq, whose payload is @payload (transfer none): TRUE once it
+ * has answered (result or error), FALSE to let the router answer
+ * service-unavailable (e.g. a sender we do not serve). */
+typedef gboolean (*LvXmppIqHandler)(LvXmppAccount *account, xmpp_stanza_t *iq,
+                                    xmpp_stanza_t *payload);
+
+/* Routes requests of @type ("get", "set", or NULL for both) whose payload is in
+ * @ns to @func, for the current session. */
+void lv_xmpp_iq_handle(LvXmppAccount *account, const char *ns, const char *type,
+                       LvXmppIqHandler func);
+
+/* The router, installed at session start (before the modules register) and
+ * cleared at its end. */
+void lv_xmpp_iq_session_started(LvXmppAccount *account);
+void lv_xmpp_iq_session_ended(LvXmppAccount *account);
+
 /* The answer to a request: @reply is the validated result (transfer none), or NULL
- * with @error set (LV_ERROR_EXTERNAL_REQUEST carrying the error condition,
- * LV_ERROR_TIMEOUT, or LV_ERROR_NETWORK when the session ended) (transfer none). */
+ * with @error set (transfer none): for an error reply LV_ERROR_NOT_FOUND when its
+ * condition says the entity or service is not there (item-not-found,
+ * service-unavailable, remote-server-not-found, recipient-unavailable), else
+ * LV_ERROR_EXTERNAL_REQUEST, the message naming the condition; LV_ERROR_TIMEOUT;
+ * LV_ERROR_NETWORK when the session ended. */
 typedef void (*LvXmppIqFunc)(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error,
                              gpointer user_data);
 
@@ -35,6 +60,10 @@ void lv_xmpp_iq_request(LvXmppAccount *account, xmpp_stanza_t *iq, LvXmppIqFunc 
  * (transfer full). */
 xmpp_stanza_t *lv_xmpp_iq_new(LvXmppAccount *account, const char *type, const char *to);
 
+/* An empty result answering the request @iq, addressed to its sender, for the
+ * caller to fill and send (transfer full). */
+xmpp_stanza_t *lv_xmpp_iq_new_result(LvXmppAccount *account, xmpp_stanza_t *iq);
+
 /* The first child of an error reply's <error/> in the stanzas namespace, e.g.
  * "item-not-found"; "undefined-condition" if none (transfer none). */
 const char *lv_xmpp_iq_error_condition(xmpp_stanza_t *reply);
@@ -43,6 +72,9 @@ const char *lv_xmpp_iq_error_condition(xmpp_stanza_t *reply);
  * our bare JID → @from NULL or our bare JID; else @from equal to @to (compared as
  * parsed JIDs). */
 gboolean lv_xmpp_iq_reply_sender_ok(const char *from, const char *to, const char *own_bare);
+
+/* The error code for an error reply's RFC 6120 @condition (see LvXmppIqFunc). */
+int lv_xmpp_iq_error_code(const char *condition);
 
 /* Fails every request still waiting (the session ended). */
 void lv_xmpp_iq_fail_all(LvXmppAccount *account);

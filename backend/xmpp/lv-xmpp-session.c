@@ -1,17 +1,25 @@
 /* lv-xmpp-session: what each module of an account does when a session starts and
  * ends, in one place and in order. Runs in the account's thread. */
 #include "lv-xmpp-account-private.h"
+#include "lv-xmpp-iq.h"
 
 void
 lv_xmpp_session_started(LvXmppAccount *account)
 {
+    lv_xmpp_iq_session_started(account); /* first: the modules register their requests */
+    lv_xmpp_disco_session_started(account);
+    lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
     lv_xmpp_messages_session_started(account);
 }
 
+/* The server kept our session: only what lives on the connection is set again. */
 void
 lv_xmpp_session_resumed(LvXmppAccount *account)
 {
+    lv_xmpp_iq_session_started(account);
+    lv_xmpp_disco_session_started(account);
+    lv_xmpp_info_session_started(account);
     lv_xmpp_roster_add_handlers(account);
     lv_xmpp_messages_session_resumed(account);
 }
@@ -20,4 +28,6 @@ void
 lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_session_ended(account, resumable);
+    lv_xmpp_disco_session_ended(account);
+    lv_xmpp_iq_session_ended(account);
 }

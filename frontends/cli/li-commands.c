@@ -1,20 +1,26 @@
 /* li-commands: the root of li's command tree: one group per li-cmd-*.c file. */
 #include "li-cmd-debug.h"
+#include "li-cmd-info.h"
 #include "li-cmd-message.h"
 #include "li-cmd-param.h"
+#include "li-cmd-ping.h"
 #include "li-cmd-profile.h"
 #include "li-cmd-roster.h"
 #include "li-command.h"
 
 static const LiGroup *const groups[] = {
-    &li_cmd_debug, &li_cmd_message, &li_cmd_param, &li_cmd_profile, &li_cmd_roster, NULL,
+    &li_cmd_debug,  &li_cmd_info, &li_cmd_message, &li_cmd_param, &li_cmd_profile,
+    &li_cmd_roster, NULL,
 };
+
+/* Commands at the top of the tree, as in Libervia's CLI. */
+static const LiCommand *const commands[] = { &li_cmd_ping, NULL };
 
 static const LiGroup root = {
     "li",
     "li: the command line of the Libervia XMPP suite (libervia-c)",
     groups,
-    NULL,
+    commands,
 };
 
 const LiGroup *

@@ -2,6 +2,7 @@
 #include "li-output.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *const li_output_list_formats[] = { "simple", "json", "json-raw", NULL };
 
@@ -65,4 +66,22 @@ li_output_text(LiContext *ctx, const char *text)
     g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
     json_node_set_string(node, text);
     li_output_json(ctx, node);
+}
+
+char *
+li_output_dup_safe(const char *text)
+{
+    g_autofree char *valid = g_utf8_make_valid(text != NULL ? text : "", -1);
+    GString *out = g_string_sized_new(strlen(valid));
+
+    for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        gboolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
+        gboolean bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        if (control || bidi)
+            g_string_append_unichar(out, 0xfffd);
+        else
+            g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
 }

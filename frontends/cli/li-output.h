@@ -24,4 +24,9 @@ void li_output_text(LiContext *ctx, const char *text);
 /* Prints @node as JSON, indented or on one line (json-raw) (transfer none). */
 void li_output_json(LiContext *ctx, JsonNode *node);
 
+/* @text from the network made safe for a terminal: C0 and C1 controls (but tab)
+ * and the bidi overrides and isolates that would reorder the screen become
+ * U+FFFD; invalid UTF-8 too (transfer full). */
+char *li_output_dup_safe(const char *text);
+
 G_END_DECLS
