@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "lv-connections.h"
 #include "lv-jid.h"
 #include "lv-profiles.h"
@@ -345,11 +347,104 @@ method_message_retract(LvBackend *backend, LvInvocation *invocation)
     lv_invocation_return_value(invocation, NULL);
 }
 
+/* ---- MAMGet: an archive query for a frontend ---- */
+
+static char *
+iso_time(double timestamp)
+{
+    g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc((gint64)timestamp);
+
+    return when != NULL ? g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* Libervia's extra: mam_start/mam_end (Unix time), mam_with, rsm_max/after/before/
+ * index, filter_* extra form fields. */
+static gboolean
+mam_request_of(const char *extra_text, GVariant **fields, GVariant **rsm, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    GVariantBuilder form, set;
+
+    if (extra_text[0] != '\0' && !json_parser_load_from_data(parser, extra_text, -1, NULL)) {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "extra is not JSON: %s", extra_text);
+        return FALSE;
+    }
+    JsonNode *root = json_parser_get_root(parser);
+    JsonObject *extra =
+            root != NULL && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+    g_variant_builder_init(&form, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_init(&set, G_VARIANT_TYPE("a{ss}"));
+    g_autoptr(GList) members = extra != NULL ? json_object_get_members(extra) : NULL;
+    for (GList *m = members; m != NULL; m = m->next) {
+        const char *name = m->data;
+        JsonNode *node = json_object_get_member(extra, name);
+        g_autofree char *text =
+                JSON_NODE_HOLDS_VALUE(node)
+                        ? (json_node_get_value_type(node) == G_TYPE_STRING
+                                   ? g_strdup(json_node_get_string(node))
+                                   : g_strdup_printf("%.17g", json_node_get_double(node)))
+                        : NULL;
+        if (text == NULL)
+            continue;
+        if (g_str_equal(name, "mam_start") || g_str_equal(name, "mam_end")) {
+            g_autofree char *when = iso_time(g_ascii_strtod(text, NULL));
+            if (when != NULL)
+                g_variant_builder_add(&form, "{ss}", name + 4, when);
+        } else if (g_str_equal(name, "mam_with")) {
+            g_autoptr(LvJid) with = lv_jid_parse(text, error);
+            if (with == NULL) {
+                g_variant_builder_clear(&form);
+                g_variant_builder_clear(&set);
+                return FALSE;
+            }
+            g_autofree char *normal = lv_jid_dup_string(with);
+            g_variant_builder_add(&form, "{ss}", "with", normal);
+        } else if (g_str_has_prefix(name, "filter_")) {
+            g_variant_builder_add(&form, "{ss}", name + 7, text);
+        } else if (g_str_has_prefix(name, "rsm_")) {
+            g_variant_builder_add(&set, "{ss}", name + 4, text);
+        }
+    }
+    *fields = g_variant_builder_end(&form);
+    *rsm = g_variant_builder_end(&set);
+    return TRUE;
+}
+
+static void
+method_mam_get(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *service = NULL, *extra = NULL, *key = NULL;
+    GVariant *fields = NULL, *rsm = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s&s)", &service, &extra, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    LvConnections *connections = lv_backend_get_connections(backend);
+    g_autoptr(LvJid) service_jid = service[0] != '\0' ? lv_jid_parse(service, &error) : NULL;
+    LvXmppAccount *account =
+            error == NULL && mam_request_of(extra, &fields, &rsm, &error)
+                    ? lv_connections_get_account(connections, profile->name, &error)
+                    : NULL;
+    if (account == NULL) {
+        g_clear_pointer(&fields, g_variant_unref);
+        g_clear_pointer(&rsm, g_variant_unref);
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    g_autofree char *service_text = service_jid != NULL ? lv_jid_dup_string(service_jid) : NULL;
+    g_autofree char *id = lv_connections_add_request(connections, profile->name, invocation);
+    lv_xmpp_account_mam_get(account, id, service_text, fields, rsm);
+}
+
 static const LvMethod methods[] = {
     { "messageSend", method_message_send },
     { "historyGet", method_history_get },
     { "chatStateComposing", method_chat_state_composing },
     { "messageRetract", method_message_retract },
+    { "MAMGet", method_mam_get },
     { NULL, NULL },
 };
 

@@ -104,6 +104,20 @@ usable_id(const char *id)
     return id != NULL && strlen(id) >= MIN_UNIQUE_ID_LENGTH ? id : NULL;
 }
 
+/* When a message was sent. Servers stamp delays in whole seconds (Prosody's resent
+ * stanzas after a resumption, its archive): a stamp less than a second before now
+ * says no more than our clock does, and taking it would put the message before live
+ * ones that arrived earlier in the same second. */
+static double
+sort_time(double delay, double now)
+{
+    if (delay <= 0)
+        return now;
+    if (delay == (double)(gint64)delay && now >= delay && now - delay < 1.0)
+        return now;
+    return delay;
+}
+
 static LvHistoryRow *
 row_for(const LvXmppMessage *message)
 {
@@ -120,7 +134,7 @@ row_for(const LvXmppMessage *message)
     row->source_res = resource_of(message->from);
     row->dest = g_strdup(message->to_bare);
     row->dest_res = resource_of(message->to);
-    row->timestamp = message->delay > 0 ? message->delay : now;
+    row->timestamp = sort_time(message->delay, now);
     row->received_timestamp = message->delay > 0 ? now : 0;
     row->type = g_strdup(message->type);
     row->state = message->outgoing ? g_strdup("sent") : NULL;

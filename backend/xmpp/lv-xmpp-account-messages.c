@@ -17,8 +17,6 @@
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_PING "urn:xmpp:ping"
-#define MAM_PAGE "100"
-#define MAM_SEED "50" /* the first session of a profile starts with the last page */
 #define RETRY_MS 1000
 
 LvXmppSignal *
@@ -113,18 +111,6 @@ on_retry(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* The MAM queries in flight, as the parser wants them (transfer container). */
-static LvXmppMamQuery *
-mam_queries_for_parser(LvXmppAccount *account)
-{
-    guint n = account->mam_queries != NULL ? account->mam_queries->len : 0;
-    LvXmppMamQuery *queries = g_new0(LvXmppMamQuery, n + 1);
-
-    for (guint i = 0; i < n; i++)
-        queries[i] = *(LvXmppMamQuery *)account->mam_queries->pdata[i];
-    return queries;
-}
-
 static void
 send_receipt(LvXmppAccount *account, const LvXmppMessage *message)
 {
@@ -138,7 +124,7 @@ static int
 on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     LvXmppAccount *account = userdata;
-    g_autofree LvXmppMamQuery *queries = mam_queries_for_parser(account);
+    g_autofree LvXmppMamQuery *queries = lv_xmpp_mam_queries_for_parser(account);
     LvXmppMessageContext context = { account->own_bare, account->own_full, account->trust_archive,
                                      queries };
     g_autoptr(GError) error = NULL;
@@ -153,6 +139,10 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         !message->outgoing && g_strcmp0(message->type, "groupchat") != 0 &&
         g_strcmp0(message->type, "error") != 0)
         send_receipt(account, message);
+    if (message->via == LV_XMPP_VIA_MAM && !lv_xmpp_mam_take(account, message)) {
+        lv_xmpp_message_free(message); /* asked for a frontend, not for the history */
+        return 1;
+    }
     if (account->batch == NULL)
         account->batch = g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_message_free);
     g_ptr_array_add(account->batch, message);
@@ -249,145 +239,11 @@ flush_outbox(LvXmppAccount *account)
     confirm_sent(account);
 }
 
-/* ---- MAM catch-up (XEP-0313) ---- */
-
-static void
-forget_query(LvXmppAccount *account, const char *query_id)
+void
+lv_xmpp_messages_caught_up(LvXmppAccount *account)
 {
-    for (guint i = 0; account->mam_queries != NULL && i < account->mam_queries->len; i++) {
-        LvXmppMamQuery *query = account->mam_queries->pdata[i];
-        if (g_strcmp0(query->query_id, query_id) == 0) {
-            g_ptr_array_remove_index(account->mam_queries, i);
-            return;
-        }
-    }
-}
-
-static void
-mam_query_free(gpointer data)
-{
-    LvXmppMamQuery *query = data;
-
-    g_free((char *)query->query_id);
-    g_free((char *)query->archive_jid);
-    g_free(query);
-}
-
-static void
-add_field(xmpp_stanza_t *form, const char *var, const char *type, const char *value)
-{
-    xmpp_stanza_t *field = lv_xmpp_add_child(form, "field", NULL);
-
-    xmpp_stanza_set_attribute(field, "var", var);
-    if (type != NULL)
-        xmpp_stanza_set_attribute(field, "type", type);
-    lv_xmpp_add_text(lv_xmpp_add_child(field, "value", NULL), value);
-}
-
-static void request_mam_page(LvXmppAccount *account, const char *after);
-
-typedef struct {
-    char *query_id;
-    gboolean seed; /* no point yet: the last page, looking back */
-} MamPage;
-
-static void
-mam_page_free(gpointer data)
-{
-    MamPage *page = data;
-
-    g_free(page->query_id);
-    g_free(page);
-}
-
-static void
-on_mam_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
-{
-    MamPage *page = user_data;
-    g_autoptr(GError) failure = NULL;
-
-    /* The results came before this answer: store them before moving the point. */
-    lv_xmpp_messages_flush(account);
-    forget_query(account, page->query_id);
-    if (reply == NULL) {
-        g_message("%s: archive catch-up stopped: %s", account->profile, error->message);
-        account->catching_up = FALSE;
-        if (lv_xmpp_account_in_session(account))
-            flush_outbox(account);
-        return;
-    }
-    xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", LV_NS_MAM);
-    xmpp_stanza_t *set =
-            fin != NULL ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", LV_NS_RSM) : NULL;
-    xmpp_stanza_t *last_element = set != NULL ? xmpp_stanza_get_child_by_name(set, "last") : NULL;
-    char *last = last_element != NULL ? xmpp_stanza_get_text(last_element) : NULL;
-    gboolean complete =
-            fin != NULL && (g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "true") == 0 ||
-                            g_strcmp0(xmpp_stanza_get_attribute(fin, "complete"), "1") == 0);
-    gboolean stored = account->batch == NULL || account->batch->len == 0;
-    if (last != NULL && stored && account->store_funcs != NULL &&
-        !account->store_funcs->mam_set_last(account->store, account->own_bare, last, &failure))
-        g_warning("%s: cannot keep the archive point: %s", account->profile, failure->message);
-    /* The seed page looks back, and is the only page asked. */
-    if (last != NULL && !complete && !page->seed)
-        request_mam_page(account, last);
-    else {
-        account->catching_up = FALSE;
-        account->caught_up = TRUE;
-        g_info("%s: archive caught up", account->profile);
+    if (lv_xmpp_account_in_session(account))
         flush_outbox(account);
-    }
-    if (last != NULL)
-        xmpp_free(account->xctx, last);
-}
-
-/* Asks for the page after @after, or (NULL) the last page of the archive. */
-static void
-request_mam_page(LvXmppAccount *account, const char *after)
-{
-    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "set", NULL);
-    xmpp_stanza_t *query = lv_xmpp_add_child(iq, "query", LV_NS_MAM);
-    g_autofree char *query_id = g_strdup_printf("lv-mam-%08x", g_random_int());
-    xmpp_stanza_t *form = lv_xmpp_add_child(query, "x", "jabber:x:data");
-    xmpp_stanza_t *set = NULL;
-    LvXmppMamQuery *pending = g_new0(LvXmppMamQuery, 1);
-
-    xmpp_stanza_set_attribute(query, "queryid", query_id);
-    xmpp_stanza_set_attribute(form, "type", "submit");
-    add_field(form, "FORM_TYPE", "hidden", LV_NS_MAM);
-    set = lv_xmpp_add_child(query, "set", LV_NS_RSM);
-    lv_xmpp_add_text(lv_xmpp_add_child(set, "max", NULL), after != NULL ? MAM_PAGE : MAM_SEED);
-    if (after != NULL)
-        lv_xmpp_add_text(lv_xmpp_add_child(set, "after", NULL), after);
-    else
-        lv_xmpp_add_child(set, "before", NULL);
-    pending->query_id = g_strdup(query_id);
-    pending->archive_jid = g_strdup(account->own_bare);
-    if (account->mam_queries == NULL)
-        account->mam_queries = g_ptr_array_new_with_free_func(mam_query_free);
-    g_ptr_array_add(account->mam_queries, pending);
-    MamPage *page = g_new0(MamPage, 1);
-    page->query_id = g_strdup(query_id);
-    page->seed = after == NULL;
-    lv_xmpp_iq_request(account, iq, on_mam_page, page, mam_page_free);
-    xmpp_stanza_release(iq);
-}
-
-static void
-start_catch_up(LvXmppAccount *account)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *last =
-            account->store_funcs != NULL
-                    ? account->store_funcs->mam_get_last(account->store, account->own_bare, &error)
-                    : NULL;
-
-    if (error != NULL)
-        g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
-    account->catching_up = TRUE;
-    g_info("%s: archive catch-up %s%s", account->profile, last != NULL ? "after " : "from the end",
-           last != NULL ? last : "");
-    request_mam_page(account, last);
 }
 
 /* ---- session ---- */
@@ -418,7 +274,7 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
 {
     account->trust_archive = reply != NULL && has_feature(reply, LV_NS_MAM);
     if (account->trust_archive) {
-        start_catch_up(account);
+        lv_xmpp_mam_start_catch_up(account);
         return;
     }
     g_message("%s: our server keeps no archive (MAM): no catch-up", account->profile);
@@ -450,7 +306,8 @@ lv_xmpp_messages_session_resumed(LvXmppAccount *account)
     /* libstrophe sent again what the server had not acked; the outbox adds what was
      * written while the stream was away (never given to libstrophe). */
     if (account->trust_archive && !account->caught_up)
-        start_catch_up(account); /* the lost stream cut it short: the outbox follows it */
+        lv_xmpp_mam_start_catch_up(
+                account); /* the lost stream cut it short: the outbox follows it */
     else
         flush_outbox(account);
 }
@@ -460,7 +317,7 @@ lv_xmpp_messages_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_flush(account);
     account->catching_up = account->confirming = FALSE;
-    g_clear_pointer(&account->mam_queries, g_ptr_array_unref);
+    lv_xmpp_mam_session_ended(account);
     if (resumable)
         return; /* what this session sent and learnt holds if the stream is resumed */
     account->trust_archive = account->caught_up = FALSE;

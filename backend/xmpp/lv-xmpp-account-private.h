@@ -119,6 +119,21 @@ void lv_xmpp_messages_session_ended(LvXmppAccount *account, gboolean resumable);
 void lv_xmpp_messages_flush(LvXmppAccount *account);
 /* Frees the thread's message state and the store (thread exit). */
 void lv_xmpp_messages_finalize(LvXmppAccount *account);
+/* The archive catch-up ended (@account may be out of session): the outbox goes. */
+void lv_xmpp_messages_caught_up(LvXmppAccount *account);
+
+/* Archive queries (lv-xmpp-account-mam.c). */
+typedef struct _LvXmppMamQuery LvXmppMamQuery;
+/* The queries in flight for the parser, terminated by a NULL query_id (transfer
+ * container: the strings stay ours). */
+LvXmppMamQuery *lv_xmpp_mam_queries_for_parser(LvXmppAccount *account);
+/* A result of one of our queries: collected for a frontend if asked; TRUE if it goes
+ * to the history as well. */
+gboolean lv_xmpp_mam_take(LvXmppAccount *account, const LvXmppMessage *message);
+/* Asks our archive for what came since the last point stored (then calls
+ * lv_xmpp_messages_caught_up()). */
+void lv_xmpp_mam_start_catch_up(LvXmppAccount *account);
+void lv_xmpp_mam_session_ended(LvXmppAccount *account);
 
 /* Service discovery and entity capabilities (lv-xmpp-account-disco.c). */
 void lv_xmpp_disco_session_started(LvXmppAccount *account);

@@ -98,6 +98,14 @@ void lv_xmpp_account_set_store(LvXmppAccount *account, const LvXmppStoreFuncs *f
  * the outbox, sent at the next connection. */
 void lv_xmpp_account_send_message(LvXmppAccount *account, LvXmppOutgoing *outgoing);
 
+/* Queries the archive of @service (NULL or "": ours) with the data-form @fields
+ * (a{ss}: start, end, with…; may be NULL) and the RSM @rsm (a{ss}: max, after,
+ * before, index); a REPLY event with @request_id answers with MAMGet's
+ * ((a(sdssa{ss}a{ss}ss)ss)): the messages, metadata JSON and the profile. Results
+ * from our own archive are stored in the history too. Floating refs are sunk. */
+void lv_xmpp_account_mam_get(LvXmppAccount *account, const char *request_id, const char *service,
+                             GVariant *fields, GVariant *rsm);
+
 /* Sends a chat state, receipt or marker notice (see lv_xmpp_message_build_notice). */
 void lv_xmpp_account_send_notice(LvXmppAccount *account, const char *to, const char *type,
                                  const char *ns, const char *name, const char *id);

@@ -1,6 +1,8 @@
 /* lv-xmpp-message: parsing and building message stanzas (see the header). */
 #include "lv-xmpp-message.h"
 
+#include <json-glib/json-glib.h>
+
 #include "lv-error.h"
 #include "lv-jid.h"
 #include "lv-xmpp-account-private.h"
@@ -35,6 +37,7 @@ lv_xmpp_message_free(LvXmppMessage *message)
     g_free(message->replace_id);
     g_free(message->retract_id);
     g_free(message->error_condition);
+    g_free(message->mam_query_id);
     g_free(message);
 }
 
@@ -308,6 +311,7 @@ parse_mam(xmpp_stanza_t *stanza, xmpp_stanza_t *result, const LvXmppMessageConte
         return NULL;
     message->stanza_id = g_steal_pointer(&result_id);
     message->archive_jid = g_strdup(query->archive_jid);
+    message->mam_query_id = g_strdup(query->query_id);
     if (delay > 0)
         message->delay = delay;
     return message;
@@ -362,6 +366,37 @@ lv_xmpp_message_parse(xmpp_stanza_t *stanza, const LvXmppMessageContext *context
         message->archive_jid = message->stanza_id != NULL ? g_strdup(context->own_bare) : NULL;
     }
     return message;
+}
+
+GVariant *
+lv_xmpp_message_to_variant(const LvXmppMessage *message)
+{
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+    const char *uid = message->stanza_id != NULL   ? message->stanza_id
+                      : message->origin_id != NULL ? message->origin_id
+                      : message->id != NULL        ? message->id
+                                                   : "";
+
+    json_builder_begin_object(builder);
+    const char *keys[] = { "stanza_id", "origin_id", "thread" };
+    const char *values[] = { message->stanza_id, message->origin_id, message->thread };
+    for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
+        if (values[i] == NULL)
+            continue;
+        json_builder_set_member_name(builder, keys[i]);
+        json_builder_add_string_value(builder, values[i]);
+    }
+    if (message->delay > 0) {
+        json_builder_set_member_name(builder, "delay");
+        json_builder_add_double_value(builder, message->delay);
+    }
+    json_builder_end_object(builder);
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    g_autofree char *extra = json_to_string(root, FALSE);
+    return g_variant_new("(sdss@a{ss}@a{ss}ss)", uid,
+                         message->delay > 0 ? message->delay : g_get_real_time() / 1e6,
+                         message->from, message->to, message->bodies, message->subjects,
+                         message->type, extra);
 }
 
 gboolean

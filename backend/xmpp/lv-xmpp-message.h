@@ -66,16 +66,18 @@ struct _LvXmppMessage {
     char *retract_id;      /* XEP-0424 (fastening or v1) */
     gboolean no_store;     /* XEP-0334 <no-store/> or <no-permanent-store/> */
     char *error_condition; /* for type error */
+    char *mam_query_id;    /* the query a MAM result answers */
 };
 
 void lv_xmpp_message_free(LvXmppMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvXmppMessage, lv_xmpp_message_free)
 
 /* A MAM query we sent and whose results we accept. */
-typedef struct {
+typedef struct _LvXmppMamQuery LvXmppMamQuery;
+struct _LvXmppMamQuery {
     const char *query_id;
     const char *archive_jid; /* bare JID of the archive (ours, or a room) */
-} LvXmppMamQuery;
+};
 
 /* What the parser needs to know about the session. */
 typedef struct {
@@ -91,6 +93,11 @@ typedef struct {
  * saying why it is dropped (transfer full). */
 LvXmppMessage *lv_xmpp_message_parse(xmpp_stanza_t *stanza, const LvXmppMessageContext *context,
                                      GError **error);
+
+/* @message as messageNew and MAMGet carry it: (uid, timestamp, from, to, message,
+ * subject, type, extra JSON) with the archive id (or the sender's id) as uid, since
+ * it is not stored (transfer floating). */
+GVariant *lv_xmpp_message_to_variant(const LvXmppMessage *message);
 
 /* TRUE if @message has something to keep in the history (a body or a subject). */
 gboolean lv_xmpp_message_has_content(const LvXmppMessage *message);

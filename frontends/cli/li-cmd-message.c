@@ -7,6 +7,7 @@
 #include "li-cmd-message.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "li-output.h"
@@ -298,6 +299,91 @@ message_history(LiContext *ctx)
     li_context_use_profile(ctx, on_history_profile);
 }
 
+/* ---- mam ---- */
+
+/* A date of -S/-E: Unix seconds, or ISO 8601 ("2026-11-30", "2026-11-30T10:00",
+ * local time unless a zone is given); -1 if it does not parse. */
+static double
+parse_date(const char *text)
+{
+    char *end = NULL;
+    double seconds = g_ascii_strtod(text, &end);
+
+    if (end != text && *end == '\0')
+        return seconds;
+    g_autoptr(GTimeZone) local = g_time_zone_new_local();
+    g_autofree char *full = strchr(text, 'T') == NULL && strlen(text) == 10
+                                    ? g_strconcat(text, "T00:00:00", NULL)
+                                    : g_strdup(text);
+    g_autoptr(GDateTime) when = g_date_time_new_from_iso8601(full, local);
+    return when != NULL ? (double)g_date_time_to_unix(when) : -1;
+}
+
+static void
+on_mam(LiContext *ctx, GVariant *reply)
+{
+    g_autoptr(GVariant) messages = NULL;
+    const char *metadata = NULL, *profile = NULL;
+
+    g_variant_get(reply, "((@a(sdssa{ss}a{ss}ss)&s&s))", &messages, &metadata, &profile);
+    g_autoptr(GVariant) wrapped = g_variant_ref_sink(g_variant_new_tuple(&messages, 1));
+    if (li_parsed_get_count(ctx->parsed, "verbose") > 0)
+        g_printerr("%s\n", metadata);
+    on_history(ctx, wrapped);
+}
+
+static void
+on_mam_profile(LiContext *ctx, GVariant *reply)
+{
+    static const char *const dates[] = { "start", "end" };
+    static const char *const rsm[] = { "max", "after", "before", "index" };
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+    const char *service = li_parsed_get_string(ctx->parsed, "service");
+    const char *with = li_parsed_get_string(ctx->parsed, "with");
+
+    json_builder_begin_object(builder);
+    for (gsize i = 0; i < G_N_ELEMENTS(dates); i++) {
+        const char *text = li_parsed_get_string(ctx->parsed, dates[i]);
+        if (text == NULL)
+            continue;
+        double when = parse_date(text);
+        if (when < 0) {
+            li_context_fail(ctx, g_error_new(LV_ERROR, LV_ERROR_INVALID_ARGUMENT,
+                                             "--%s wants a date (2026-11-30, "
+                                             "2026-11-30T10:00) or Unix seconds, not %s",
+                                             dates[i], text));
+            return;
+        }
+        g_autofree char *key = g_strconcat("mam_", dates[i], NULL);
+        json_builder_set_member_name(builder, key);
+        json_builder_add_double_value(builder, when);
+    }
+    if (with != NULL) {
+        json_builder_set_member_name(builder, "mam_with");
+        json_builder_add_string_value(builder, with);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(rsm); i++) {
+        const char *text = li_parsed_get_string(ctx->parsed, rsm[i]);
+        if (text == NULL)
+            continue;
+        g_autofree char *key = g_strconcat("rsm_", rsm[i], NULL);
+        json_builder_set_member_name(builder, key);
+        json_builder_add_string_value(builder, text);
+    }
+    json_builder_end_object(builder);
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    g_autofree char *extra = json_to_string(root, FALSE);
+    li_context_call(ctx, "MAMGet",
+                    g_variant_new("(sss)", service != NULL ? service : "", extra, ctx->profile),
+                    on_mam);
+}
+
+static void
+message_mam(LiContext *ctx)
+{
+    li_context_use_profile(ctx, on_mam_profile);
+}
+
 /* ---- retract ---- */
 
 static void
@@ -371,6 +457,17 @@ static const LiOption history_options[] = {
     { 0, "search", NULL, "TEXT", "only messages with these words (full-text search)" },
     { 0 },
 };
+static const LiOption mam_options[] = {
+    { 's', "service", NULL, "SERVICE", "jid of the service (default: profile's server)" },
+    { 'S', "start", NULL, "DATE", "start fetching archive from this date" },
+    { 'E', "end", NULL, "DATE", "end fetching archive after this date" },
+    { 'W', "with", NULL, "JID", "retrieve only archives with this jid" },
+    { 'm', "max", NULL, "N", "maximum number of items to retrieve, using RSM", NULL, "20" },
+    { 'a', "after", NULL, "ITEM_ID", "find page after this item" },
+    { 'b', "before", NULL, "ITEM_ID", "find page before this item" },
+    { 0, "index", NULL, "N", "index of the page to retrieve" },
+    { 0 },
+};
 static const LiPositional jid_positional[] = { { "jid", "the JID of the recipient" }, { 0 } };
 static const LiPositional with_positional[] = { { "jid", "the contact (bare JID)" }, { 0 } };
 static const LiPositional uid_positional[] = { { "message_id", "uid of the message" }, { 0 } };
@@ -408,8 +505,19 @@ static const LiCommand monitor_command = {
     message_monitor,
 };
 
-static const LiCommand *const message_commands[] = { &history_command, &monitor_command,
-                                                     &retract_command, &send_command, NULL };
+static const LiCommand mam_command = {
+    "mam",
+    "query archives using MAM",
+    LI_SHARED_PROFILE | LI_SHARED_CONNECT | LI_SHARED_VERBOSE,
+    li_output_list_formats,
+    mam_options,
+    NULL,
+    message_mam,
+};
+
+static const LiCommand *const message_commands[] = {
+    &history_command, &mam_command, &monitor_command, &retract_command, &send_command, NULL,
+};
 
 const LiGroup li_cmd_message = {
     "message",

@@ -182,6 +182,79 @@ c.send_message(mto={self.alice!r}, mbody="x" * 200_000, mtype="chat")
         h.wait_for(lambda: len(self.history(self.bob)) == 1, 15, 0.2, "the big message")
         self.assertEqual(self.history(self.bob)[0]["message"][""], body)
 
+    def test_mam_get(self):
+        h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
+for i in range(3):
+    c.send_message(mto={self.alice!r}, mbody=f"archived {{i}}", mtype="chat")
+""")
+        h.slixmpp(self.prosody, self.carol, "carol-pw", f"""
+c.send_message(mto={self.alice!r}, mbody="from carol", mtype="chat")
+""")
+        self.wait_bodies(self.bob, ["archived 0", "archived 1", "archived 2"])
+        r = self.li("message", "mam", "-p", "alice", "-O", "json")
+        self.assertEqual([m["message"][""] for m in json.loads(r.stdout)],
+                         ["archived 0", "archived 1", "archived 2", "from carol"])
+        r = self.li("message", "mam", "-p", "alice", "-W", self.carol, "-O", "json")
+        self.assertEqual([m["message"][""] for m in json.loads(r.stdout)], ["from carol"])
+        r = self.li("message", "mam", "-p", "alice", "-m", "2", "-b", "", "-O", "json")
+        self.assertEqual([m["message"][""] for m in json.loads(r.stdout)],
+                         ["archived 2", "from carol"])
+        r = self.li("message", "mam", "-p", "alice", "-S", "2001-01-01", "-E", "2001-01-02",
+                    "-O", "json")
+        self.assertEqual(json.loads(r.stdout), [])
+        self.li("message", "mam", "-p", "alice", "-S", "yesterday-ish", code=2)
+        # The archive's copies are the stored messages: nothing twice.
+        self.assertEqual(len(self.history(self.bob)), 3)
+        if os.path.exists(LIBERVIA_CLI):
+            r = subprocess.run([LIBERVIA_CLI, "message", "mam", "-p", "alice"], env=self.env,
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("from carol", r.stdout)
+
+    def test_correction_and_retraction(self):
+        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
+                                   env=self.env, stdout=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        self.addCleanup(h.kill_group, monitor)
+        time.sleep(0.3)
+        h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
+from slixmpp import ET
+c.send_message(mto={self.alice!r}, mbody="helo", mtype="chat")
+first = c.make_message(mto={self.alice!r}, mbody="typo hier", mtype="chat")
+first["id"] = "original-000000000001"
+first.send()
+await asyncio.sleep(0.2)
+fix = c.make_message(mto={self.alice!r}, mbody="typo here", mtype="chat")
+fix.append(ET.fromstring("<replace xmlns='urn:xmpp:message-correct:0' id='original-000000000001'/>"))
+fix.send()
+c.send_message(mto={self.alice!r}, mtype="chat", mbody="")
+state = c.make_message(mto={self.alice!r}, mtype="chat")
+state.append(ET.fromstring("<composing xmlns='http://jabber.org/protocol/chatstates'/>"))
+state.send()
+""")
+        h.wait_for(lambda: "typo here" in self.bodies(self.bob), 15, 0.2, "the correction")
+        history = self.history(self.bob)
+        self.assertEqual([m["message"][""] for m in history], ["helo", "typo here"])
+        self.assertEqual(history[1]["extra"]["edits"][0]["message"], {"": "typo hier"})
+        self.assertEqual(self.history(self.bob, search="hier"), [])
+        # Our own message, retracted: the text goes here, a retraction goes to bob.
+        peer = h.Peer(self.prosody, self.bob, "bob-pw")
+        self.li("message", "send", self.bob, "-p", "alice", input="oops")
+        h.wait_for(lambda: "oops" in peer.received(), 15, 0.2, "our message at bob")
+        uid = [m for m in self.history(self.bob) if m["message"].get("") == "oops"][0]["uid"]
+        self.li("message", "retract", uid, "-p", "alice")
+        h.wait_for(lambda: len(peer.received()) == 2, 15, 0.2, "the retraction at bob")
+        self.assertIn("retract", peer.received()[1])
+        retracted = [m for m in self.history(self.bob) if m["uid"] == uid][0]
+        self.assertEqual(retracted["message"], {})
+        self.assertIn("retracted", retracted["extra"])
+        # Someone else's message cannot be retracted by us.
+        other = history[0]["uid"]
+        r = self.li("message", "retract", other, "-p", "alice", code=1)
+        self.assertIn("only the sender", r.stderr)
+        h.kill_group(monitor)
+        self.assertIn(f"chatStateReceived ('{self.bob}/", monitor.stdout.read())
+
     def test_libervia_cli_sends(self):
         if not os.path.exists(LIBERVIA_CLI):
             self.skipTest("libervia-cli 0.9 is not installed")
