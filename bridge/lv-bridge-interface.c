@@ -67,3 +67,22 @@ lv_bridge_interface_dup_out_type(const GDBusMethodInfo *info)
 {
     return tuple_of(info->out_args);
 }
+
+GDBusSignalInfo *
+lv_bridge_interface_lookup_signal_info(const char *name)
+{
+    GDBusInterfaceInfo *info = NULL;
+
+    for (guint i = 0; (info = interface_info(i)) != NULL; i++) {
+        GDBusSignalInfo *signal = g_dbus_interface_info_lookup_signal(info, name);
+        if (signal != NULL)
+            return signal;
+    }
+    return NULL;
+}
+
+GVariantType *
+lv_bridge_interface_dup_signal_type(const GDBusSignalInfo *info)
+{
+    return tuple_of(info->args);
+}

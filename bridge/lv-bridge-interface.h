@@ -16,6 +16,11 @@ GDBusMethodInfo *lv_bridge_interface_lookup_method(const char *name, const char 
 /* The interface of signal @name, or NULL (transfer none). */
 const char *lv_bridge_interface_lookup_signal(const char *name);
 
+/* The signal @name, or NULL (transfer none); the tuple type of its arguments
+ * (transfer full). */
+GDBusSignalInfo *lv_bridge_interface_lookup_signal_info(const char *name);
+GVariantType *lv_bridge_interface_dup_signal_type(const GDBusSignalInfo *info);
+
 /* The tuple types of a method's in and out arguments (transfer full). */
 GVariantType *lv_bridge_interface_dup_in_type(const GDBusMethodInfo *info);
 GVariantType *lv_bridge_interface_dup_out_type(const GDBusMethodInfo *info);

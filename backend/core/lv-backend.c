@@ -54,6 +54,7 @@ lv_backend_new(LvConfig *config, GError **error)
     lv_backend_register_methods(backend, lv_param_methods());
     lv_backend_register_methods(backend, lv_connection_methods());
     lv_backend_register_methods(backend, lv_message_methods());
+    lv_backend_register_methods(backend, lv_debug_methods());
     lv_backend_register_methods(backend, lv_session_methods());
     lv_plugins_register(backend);
     return backend;

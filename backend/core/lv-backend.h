@@ -88,6 +88,7 @@ LvConnections *lv_backend_get_connections(LvBackend *backend);
 const LvMethod *lv_core_methods(void);
 const LvMethod *lv_profile_methods(void);
 const LvMethod *lv_param_methods(void);
+const LvMethod *lv_debug_methods(void);
 const LvMethod *lv_session_methods(void); /* lv-session-methods.c */
 
 G_END_DECLS

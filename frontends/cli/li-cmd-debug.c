@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "li-context.h"
 #include "lv-bridge-interface.h"
 #include "lv-error.h"
@@ -99,6 +101,46 @@ bridge_method(LiContext *ctx)
     li_context_call(ctx, name, args, on_reply);
 }
 
+/* debug bridge signal: the arguments are read against the signal's signature and
+ * sent as a JSON list; the backend adds the profile unless it is @NONE@. */
+static void
+bridge_signal(LiContext *ctx)
+{
+    const char *const *given = li_parsed_get_positionals(ctx->parsed);
+    const char *name = given[0];
+    const char *profile = li_parsed_get_string(ctx->parsed, "profile");
+    GDBusSignalInfo *info = lv_bridge_interface_lookup_signal_info(name);
+    GError *error = NULL;
+
+    if (info == NULL) {
+        li_context_fail(ctx, g_error_new(LV_ERROR, LV_ERROR_NOT_FOUND,
+                                         "the bridge has no signal %s", name));
+        return;
+    }
+    guint wanted = 0, count = g_strv_length((char **)given + 1);
+    while (info->args != NULL && info->args[wanted] != NULL)
+        wanted++;
+    if (g_strcmp0(profile, "@NONE@") != 0 && wanted > 0)
+        wanted--; /* the profile, added by the backend */
+    if (count != wanted) {
+        li_context_fail(ctx, g_error_new(LV_ERROR, LV_ERROR_INVALID_ARGUMENT,
+                                         "%s takes %u arguments, %u given", name, wanted, count));
+        return;
+    }
+    g_autoptr(JsonArray) array = json_array_new();
+    for (guint i = 0; i < count; i++) {
+        g_autoptr(GVariant) value = parse_argument(info->args[i], given[i + 1], &error);
+        if (value == NULL) {
+            li_context_fail(ctx, error);
+            return;
+        }
+        json_array_add_element(array, json_gvariant_serialize(g_variant_take_ref(value)));
+    }
+    g_autoptr(JsonNode) root = json_node_init_array(json_node_alloc(), array);
+    g_autofree char *json = json_to_string(root, FALSE);
+    li_context_call(ctx, "debugFakeSignal", g_variant_new("(sss)", name, json, profile), on_reply);
+}
+
 static const LiOption method_options[] = {
     { 'p', "profile", NULL, "PROFILE",
       "the profile added when the method's last argument is a profile key", NULL, "@DEFAULT@" },
@@ -112,7 +154,21 @@ static const LiPositional method_positionals[] = {
 static const LiCommand method_command = {
     "method", "call a bridge method", 0, NULL, method_options, method_positionals, bridge_method,
 };
-static const LiCommand *const bridge_commands[] = { &method_command, NULL };
+static const LiPositional signal_positionals[] = {
+    { "signal", "name of the signal to send" },
+    { "arg", "argument of the signal", TRUE, TRUE },
+    { 0 },
+};
+static const LiOption signal_options[] = {
+    { 'p', "profile", NULL, "PROFILE", "the profile added as the last argument (@NONE@: none)",
+      NULL, "@DEFAULT@" },
+    { 0 },
+};
+static const LiCommand signal_command = {
+    "signal",      "send a fake signal from backend", 0, NULL, signal_options, signal_positionals,
+    bridge_signal,
+};
+static const LiCommand *const bridge_commands[] = { &method_command, &signal_command, NULL };
 static const LiGroup bridge_group = { "bridge", "call the bridge directly", NULL, bridge_commands };
 static const LiGroup *const debug_groups[] = { &bridge_group, NULL };
 

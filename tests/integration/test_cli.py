@@ -37,6 +37,27 @@ class Cli(h.LvTestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("exclude each other", r.stderr)
 
+    def test_debug_bridge_signal(self):
+        import subprocess, time
+        self.assertEqual(h.li(self.env, "profile", "list").returncode, 0)  # activates the backend
+        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
+                                   env=self.env, stdout=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        self.addCleanup(h.kill_group, monitor)
+        time.sleep(0.3)
+        r = h.li(self.env, "debug", "bridge", "signal", "presenceUpdate", "bob@example.org/x",
+                 "away", "5", "{'': 'out'}", "alice", "-p", "@NONE@")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = h.li(self.env, "debug", "bridge", "signal", "presenceUpdate", "x", "-p", "@NONE@")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("takes 5 arguments", r.stderr)
+        r = h.li(self.env, "debug", "bridge", "signal", "noSuchSignal", "-p", "@NONE@")
+        self.assertEqual(r.returncode, 16)
+        time.sleep(0.3)
+        h.kill_group(monitor)
+        self.assertIn("presenceUpdate ('bob@example.org/x', 'away', 5, {'': 'out'}, 'alice')",
+                      monitor.stdout.read())
+
     def test_bad_arguments(self):
         cases = [[], ["--bogus"], ["nope"], ["profile"], ["profile", "nope"],
                  ["profile", "list", "--bogus"], ["profile", "list", "-O", "xml"],
