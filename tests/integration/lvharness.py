@@ -300,6 +300,7 @@ s2s_ports = {{ }}
 modules_disabled = {{ "s2s" }}
 admin_socket = "{self.dir}/admin.sock"
 c2s_require_encryption = true
+c2s_stanza_size_limit = 2 * 1024 * 1024
 authentication = "internal_hashed"
 allow_registration = true
 min_seconds_between_registrations = 0

@@ -175,9 +175,9 @@ c.send_message(mto={self.alice!r}, mbody="genuine", mtype="chat")
         self.assertEqual(self.history(self.bob, search='"AND(*'), [])
 
     def test_big_body(self):
-        body = "x" * 200_000
+        body = "x" * 1_000_000  # Prosody's limit is raised to 2 MiB in the harness
         h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
-c.send_message(mto={self.alice!r}, mbody="x" * 200_000, mtype="chat")
+c.send_message(mto={self.alice!r}, mbody="x" * 1_000_000, mtype="chat")
 """)
         h.wait_for(lambda: len(self.history(self.bob)) == 1, 15, 0.2, "the big message")
         self.assertEqual(self.history(self.bob)[0]["message"][""], body)
