@@ -36,12 +36,14 @@ struct _LvXmppAccount {
     GSource *ticker;    /* thread */
     gboolean session;   /* thread: got XMPP_CONN_CONNECT */
     gboolean auth_failed;
-    int socket_error;          /* thread: errno of a failed TCP connection */
-    gboolean leaving;          /* thread: a disconnection was asked */
-    char *cert_error;          /* thread */
-    xmpp_sm_state_t *sm_state; /* thread: of the lost stream, to resume it (XEP-0198) */
-    gboolean resumed;          /* thread: this session is a resumed stream */
-    GHashTable *iqs;           /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    int socket_error;            /* thread: errno of a failed TCP connection */
+    gboolean leaving;            /* thread: a disconnection was asked */
+    char *cert_error;            /* thread */
+    xmpp_sm_state_t *sm_state;   /* thread: of the lost stream, to resume it (XEP-0198) */
+    gboolean resumed;            /* thread: this session is a resumed stream */
+    gboolean parse_error;        /* thread: the server sent invalid XML */
+    gboolean closing_bad_stream; /* thread: we are closing it for that */
+    GHashTable *iqs;             /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
 
     const LvXmppStoreFuncs *store_funcs; /* thread (set before the first connection) */
     gpointer store;                      /* thread */

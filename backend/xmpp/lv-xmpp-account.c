@@ -204,6 +204,10 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
         account->socket_error = atoi(msg + strlen("connection failed, error "));
     if (strstr(msg, "Session resumed successfully") != NULL)
         account->resumed = TRUE;
+    /* libstrophe 0.12 answers invalid XML with a stream error but keeps the stream
+     * open: a server that never closes it would hold us forever (case S12). */
+    if (g_str_has_prefix(msg, "parse error"))
+        account->parse_error = TRUE;
     if (level >= XMPP_LEVEL_ERROR)
         g_message("%s: [%s] %s", account->profile, area, msg);
     else
@@ -252,6 +256,10 @@ failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_er
         return g_error_new(LV_ERROR, LV_ERROR_INVALID_CERTIFICATE,
                            "the server certificate for %s is not trusted: %s", account->jid,
                            account->cert_error);
+    if (account->parse_error)
+        return g_error_new(LV_ERROR, LV_ERROR_NETWORK,
+                           "the server of %s sent invalid XML: the stream was closed",
+                           account->jid);
     if (account->auth_failed)
         return g_error_new(LV_ERROR, LV_ERROR_PERMISSION,
                            "authentication failed for %s: check the XMPP address and password",
@@ -330,6 +338,12 @@ lv_xmpp_account_drain(LvXmppAccount *account)
     for (int i = 0; i < DRAIN_TURNS && account->xctx != NULL; i++) {
         xmpp_run_once(account->xctx, 0);
         lv_xmpp_messages_flush(account); /* store before the next turn acks */
+        if (account->parse_error && account->conn != NULL && !account->closing_bad_stream) {
+            g_message("%s: the server sent invalid XML: closing the stream", account->profile);
+            account->closing_bad_stream = TRUE;
+            xmpp_disconnect(account->conn);
+            start_ticker(account, DISCONNECT_TICK_MS); /* libstrophe's close timer */
+        }
     }
     if (logging_in)
         g_mutex_unlock(&login_lock);
@@ -374,6 +388,7 @@ do_connect(gpointer data)
     account->jid = g_strdup(settings->jid);
     account->priority = settings->priority;
     account->auth_failed = account->leaving = account->session = account->resumed = FALSE;
+    account->parse_error = account->closing_bad_stream = FALSE;
     account->socket_error = 0;
     if (account->xctx == NULL) {
         account->logger = (xmpp_log_t){ on_strophe_log, account };
