@@ -245,6 +245,10 @@ store_one(LvMessageStore *store, const char *own_bare, const LvXmppMessage *mess
         return FALSE;
     if (handled)
         return TRUE;
+    /* A bounce of one of ours (RFC 6120 §8.3): its state, not a new message. */
+    if (g_strcmp0(message->type, "error") == 0 && !message->outgoing)
+        return message->id == NULL ||
+               apply_state(store, own_bare, message, message->id, "error", signals, error);
     if (message->receipt_for != NULL && !message->outgoing &&
         !apply_state(store, own_bare, message, message->receipt_for, "delivered", signals, error))
         return FALSE;

@@ -263,6 +263,11 @@ state.send()
                            text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.wait_bodies(self.bob, ["from the python cli"])
+        self.li("roster", "add", self.bob, "-n", "Bob", "-p", "alice")
+        r = subprocess.run([LIBERVIA_CLI, "roster", "get", "-p", "alice"], env=self.env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(self.bob, r.stdout)
 
 
 if __name__ == "__main__":

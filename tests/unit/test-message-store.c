@@ -136,6 +136,24 @@ test_receipt_only_from_recipient(Fixture *f, gconstpointer data)
 }
 
 static void
+test_bounce_is_a_state(Fixture *f, gconstpointer data)
+{
+    g_autofree char *ours = store(f, "<message from='" OWN "/work' to='nobody@example.org' "
+                                     "type='chat' id='our-00000000002'><body>hello?</body>"
+                                     "<origin-id xmlns='urn:xmpp:sid:0' id='our-00000000002'/>"
+                                     "</message>");
+    g_autofree char *bounce = store(f, "<message from='nobody@example.org' type='error' "
+                                       "id='our-00000000002'><error type='cancel'>"
+                                       "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-"
+                                       "stanzas'/></error></message>");
+    g_autoptr(GPtrArray) rows = history(f);
+
+    g_assert_cmpstr(bounce, ==, "messageState");
+    g_assert_cmpuint(rows->len, ==, 1);
+    g_assert_cmpstr(((LvHistoryRow *)rows->pdata[0])->state, ==, "error");
+}
+
+static void
 test_edits_only_from_sender(Fixture *f, gconstpointer data)
 {
     g_autofree char *original = store(f, "<message from='bob@example.org/x' type='chat' "
@@ -170,6 +188,8 @@ main(int argc, char **argv)
                test_once_whatever_the_path, teardown);
     g_test_add("/lv/message-store/receipt-only-from-recipient", Fixture, NULL, setup,
                test_receipt_only_from_recipient, teardown);
+    g_test_add("/lv/message-store/bounce-is-a-state", Fixture, NULL, setup, test_bounce_is_a_state,
+               teardown);
     g_test_add("/lv/message-store/edits-only-from-sender", Fixture, NULL, setup,
                test_edits_only_from_sender, teardown);
     int status = g_test_run();
