@@ -1,6 +1,8 @@
-/* lv-connection-methods: connect, disconnect and isConnected on the bridge. */
+/* lv-connection-methods: connect, disconnect and isConnected on the bridge, and
+ * what needs a connection: roster, subscriptions, presence. */
 #include "lv-connections.h"
 #include "lv-profiles.h"
+#include "lv-roster.h"
 
 typedef struct {
     LvBackend *backend;
@@ -212,6 +214,73 @@ method_del_contact(LvBackend *backend, LvInvocation *invocation)
                                   NULL, TRUE, FALSE, invocation);
 }
 
+static LvRoster *
+roster_of(LvBackend *backend)
+{
+    return lv_connections_get_roster(lv_backend_get_connections(backend));
+}
+
+static void
+method_contacts_from_group(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *group = NULL, *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &group, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    GVariant *jids = lv_roster_get_group(roster_of(backend), profile->name, group, &error);
+    if (jids == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, g_variant_new_tuple(&jids, 1));
+}
+
+static void
+method_subscription(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *type = NULL, *jid = NULL, *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s&s)", &type, &jid, &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    if (!lv_roster_subscription(roster_of(backend), profile->name, type, jid, &error))
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, NULL);
+}
+
+static void
+method_waiting_sub(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile == NULL)
+        return;
+    GVariant *waiting = lv_roster_get_waiting(roster_of(backend), profile->name);
+    lv_invocation_return_value(invocation, g_variant_new_tuple(&waiting, 1));
+}
+
+static void
+method_roster_resync(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *key = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &key);
+    g_autoptr(LvStoredProfile) profile =
+            lv_profiles_resolve_for(lv_backend_get_profiles(backend), invocation, key);
+    if (profile != NULL)
+        lv_roster_resync(roster_of(backend), profile->name, invocation);
+}
+
 static const LvMethod connection_methods[] = {
     { "addContact", method_add_contact },
     { "updateContact", method_update_contact },
@@ -221,6 +290,10 @@ static const LvMethod connection_methods[] = {
     { "getMainResource", method_main_resource },
     { "getContacts", method_get_contacts },
     { "contactGet", method_contact_get },
+    { "getContactsFromGroup", method_contacts_from_group },
+    { "subscription", method_subscription },
+    { "getWaitingSub", method_waiting_sub },
+    { "rosterResync", method_roster_resync },
     { "connect", method_connect },
     { "disconnect", method_disconnect },
     { "isConnected", method_is_connected },

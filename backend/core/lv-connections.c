@@ -10,6 +10,7 @@
 #include "lv-params.h"
 #include "lv-profile-params.h"
 #include "lv-profiles.h"
+#include "lv-roster.h"
 #include "lv-xmpp-account.h"
 
 /* Reconnection after a lost connection: exponential backoff with jitter. */
@@ -33,6 +34,7 @@ typedef struct {
 struct _LvConnections {
     LvBackend *backend;
     GHashTable *by_profile; /* profile name → Connection* */
+    LvRoster *roster;       /* versions, subscriptions, groups (lv-roster.c) */
 };
 
 static void
@@ -73,6 +75,7 @@ connection_free(gpointer data)
     if (connection->retry_source != 0)
         g_source_remove(connection->retry_source);
     lv_xmpp_account_free(connection->account);
+    lv_roster_closed(connection->connections->roster, connection->profile);
     g_free(connection->profile);
     g_free(connection->jid);
     answer_all(connection->waiting_connect, NULL, error);
@@ -94,6 +97,7 @@ lv_connections_new(LvBackend *backend)
     connections->backend = backend;
     connections->by_profile =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, connection_free);
+    connections->roster = lv_roster_new(backend);
     return connections;
 }
 
@@ -103,6 +107,7 @@ lv_connections_free(LvConnections *connections)
     if (connections == NULL)
         return;
     g_hash_table_unref(connections->by_profile);
+    lv_roster_free(connections->roster);
     g_free(connections);
 }
 
@@ -145,6 +150,8 @@ on_reconnect(gpointer data)
         return G_SOURCE_REMOVE;
     }
     g_info("%s: reconnecting (attempt %u)", connection->profile, connection->attempts);
+    lv_roster_connecting(connections->roster, connection->profile, profile->id, connection->roster,
+                         settings);
     lv_xmpp_account_connect(connection->account, settings);
     return G_SOURCE_REMOVE;
 }
@@ -161,35 +168,6 @@ schedule_reconnect(Connection *connection)
     connection->attempts++;
     g_info("%s: reconnecting in %u ms", connection->profile, delay);
     connection->retry_source = g_timeout_add(delay, on_reconnect, connection);
-}
-
-/* Applies roster items: new or changed ones are announced, removed ones too. */
-static void
-apply_roster(LvConnections *connections, Connection *connection, const char *profile,
-             GVariant *items)
-{
-    GVariantIter iter;
-    GVariant *item = NULL;
-
-    g_variant_iter_init(&iter, items);
-    while ((item = g_variant_iter_next_value(&iter)) != NULL) {
-        const char *jid = NULL, *subscription = NULL;
-        g_autoptr(GVariant) attributes = NULL;
-        g_autoptr(GVariant) groups = NULL;
-        g_variant_get(item, "(&s@a{ss}@as)", &jid, &attributes, &groups);
-        if (g_variant_lookup(attributes, "subscription", "&s", &subscription) &&
-            g_str_equal(subscription, "remove")) {
-            if (g_hash_table_remove(connection->roster, jid))
-                lv_backend_emit_signal(connections->backend, "contactDeleted",
-                                       g_variant_new("(ss)", jid, profile));
-        } else {
-            g_hash_table_replace(connection->roster, g_strdup(jid), g_variant_ref(item));
-            lv_backend_emit_signal(
-                    connections->backend, "newContact",
-                    g_variant_new("(s@a{ss}@ass)", jid, attributes, groups, profile));
-        }
-        g_variant_unref(item);
-    }
 }
 
 /* Keeps the last presence of each resource and announces the change. */
@@ -238,11 +216,13 @@ on_account_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVa
         return;
     switch (event) {
     case LV_XMPP_EVENT_ROSTER:
-        g_hash_table_remove_all(connection->roster);
-        apply_roster(connections, connection, profile, data);
+        lv_roster_received(connections->roster, profile, jid, data);
         return;
     case LV_XMPP_EVENT_ROSTER_PUSH:
-        apply_roster(connections, connection, profile, data);
+        lv_roster_pushed(connections->roster, profile, jid, data);
+        return;
+    case LV_XMPP_EVENT_SUBSCRIPTION:
+        lv_roster_subscription_received(connections->roster, profile, data);
         return;
     case LV_XMPP_EVENT_PRESENCE:
         apply_presence(connections, connection, profile, data);
@@ -399,6 +379,8 @@ lv_connections_connect(LvConnections *connections, const char *profile_name,
                                                   (GDestroyNotify)g_hash_table_unref);
     connection->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     connection->jid = g_strdup(settings->jid);
+    lv_roster_connecting(connections->roster, profile_name, profile->id, connection->roster,
+                         settings);
     connection->account = lv_xmpp_account_new(profile_name, on_account_event, connections);
     lv_xmpp_account_set_store(connection->account, lv_message_store_funcs(),
                               lv_message_store_new(lv_backend_get_local_dir(connections->backend),
@@ -656,4 +638,10 @@ lv_connections_get_sending_account(LvConnections *connections, const char *profi
     }
     *jid = g_strdup(connection->jid);
     return connection->account;
+}
+
+LvRoster *
+lv_connections_get_roster(LvConnections *connections)
+{
+    return connections->roster;
 }

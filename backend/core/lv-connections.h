@@ -77,6 +77,10 @@ LvXmppAccount *lv_connections_get_sending_account(LvConnections *connections, co
 char *lv_connections_add_request(LvConnections *connections, const char *profile,
                                  LvInvocation *invocation);
 
+/* Versions, subscriptions and groups of the profiles' rosters (transfer none). */
+typedef struct _LvRoster LvRoster;
+LvRoster *lv_connections_get_roster(LvConnections *connections);
+
 /* The connection methods (lv-connection-methods.c). */
 const LvMethod *lv_connection_methods(void);
 

@@ -62,6 +62,11 @@ struct _LvXmppAccount {
     gpointer disco;          /* thread: disco and caps state (lv-xmpp-account-disco.c) */
     char *bound_jid;         /* main: the full JID of the session, from CONNECTED */
     gint64 connected_at;     /* main: when it came (g_get_real_time()) */
+
+    /* Roster versioning, RFC 6121 §2.6 (lv-xmpp-account-roster.c). */
+    char *roster_ver;           /* thread: the version the main context keeps, NULL: none */
+    gboolean features_seen;     /* thread: the features of the authenticated stream were read */
+    gboolean roster_versioning; /* thread: and they offer roster versioning */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -111,6 +116,10 @@ void lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable);
 void lv_xmpp_roster_session_started(LvXmppAccount *account);
 /* Only the handlers (a resumed stream). */
 void lv_xmpp_roster_add_handlers(LvXmppAccount *account);
+/* A new connection with @settings: what it knows of the roster version. */
+void lv_xmpp_roster_connecting(LvXmppAccount *account, const LvXmppSettings *settings);
+/* Reads libstrophe's log line @msg of @area for the stream features. */
+void lv_xmpp_roster_log_line(LvXmppAccount *account, const char *area, const char *msg);
 
 /* Messages, carbons, MAM catch-up and the outbox (lv-xmpp-account-messages.c). */
 void lv_xmpp_messages_session_started(LvXmppAccount *account);

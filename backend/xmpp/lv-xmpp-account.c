@@ -30,6 +30,7 @@ lv_xmpp_settings_free(LvXmppSettings *settings)
     }
     g_free(settings->host);
     g_free(settings->ca_file);
+    g_free(settings->roster_ver);
     g_free(settings);
 }
 
@@ -208,6 +209,7 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
      * open: a server that never closes it would hold us forever (case S12). */
     if (g_str_has_prefix(msg, "parse error"))
         account->parse_error = TRUE;
+    lv_xmpp_roster_log_line(account, area, msg);
     if (level >= XMPP_LEVEL_ERROR)
         g_message("%s: [%s] %s", account->profile, area, msg);
     else
@@ -390,6 +392,7 @@ do_connect(gpointer data)
     account->auth_failed = account->leaving = account->session = account->resumed = FALSE;
     account->parse_error = account->closing_bad_stream = FALSE;
     account->socket_error = 0;
+    lv_xmpp_roster_connecting(account, settings);
     if (account->xctx == NULL) {
         account->logger = (xmpp_log_t){ on_strophe_log, account };
         account->xctx = xmpp_ctx_new(NULL, &account->logger);
@@ -466,6 +469,7 @@ thread_main(gpointer data)
     g_free(account->own_bare);
     g_free(account->own_full);
     g_free(account->cert_error);
+    g_free(account->roster_ver);
     g_clear_pointer(&account->iqs, g_hash_table_unref);
     lv_xmpp_messages_finalize(account);
     g_main_context_pop_thread_default(account->context);

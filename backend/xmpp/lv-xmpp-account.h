@@ -24,7 +24,8 @@ typedef struct {
     guint16 port;  /* 0: default */
     char *ca_file; /* NULL: the system store (SSL_CERT_FILE is honoured) */
     gboolean check_certificate;
-    int priority; /* of our presence */
+    int priority;     /* of our presence */
+    char *roster_ver; /* the last roster version kept (RFC 6121 §2.6), NULL: none */
 } LvXmppSettings;
 
 void lv_xmpp_settings_free(LvXmppSettings *settings);
@@ -34,13 +35,16 @@ typedef enum {
     LV_XMPP_EVENT_CONNECTED,    /* session established; @jid is the bound full JID */
     LV_XMPP_EVENT_DISCONNECTED, /* after a session, or on request; @error may say why */
     LV_XMPP_EVENT_FAILED,       /* never got a session: @error says why */
-    LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as) */
-    LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as) */
+    LV_XMPP_EVENT_ROSTER,       /* the whole roster: @data is a(sa{ss}as), @jid its version
+                                 * (NULL: none); @data NULL: unchanged since version @jid */
+    LV_XMPP_EVENT_ROSTER_PUSH,  /* changed items: @data is a(sa{ss}as), @jid the new version
+                                 * (NULL: none) */
     LV_XMPP_EVENT_PRESENCE,     /* @data is (ssia{ss}): entity, show, priority, statuses */
     LV_XMPP_EVENT_SIGNAL, /* a bridge signal: @jid is its name, @data its arguments without the
                            * final profile */
     LV_XMPP_EVENT_REPLY,  /* @jid is the request id; @data the answer (a tuple) or NULL; @error
                            * set if it failed */
+    LV_XMPP_EVENT_SUBSCRIPTION, /* @data is (ss): subscription type, bare JID of the sender */
 } LvXmppEvent;
 
 typedef struct _LvXmppMessage LvXmppMessage;
@@ -126,6 +130,15 @@ void lv_xmpp_account_send_presence(LvXmppAccount *account, const char *to, const
 void lv_xmpp_account_roster_set(LvXmppAccount *account, const char *request_id, const char *jid,
                                 const char *name, const char *const *groups, gboolean remove,
                                 gboolean subscribe);
+
+/* Fetches the whole roster again, as a client that keeps no version (RFC 6121
+ * §2.6.3: ver="" when the server offers versioning): a ROSTER event, then a REPLY
+ * event with @request_id. */
+void lv_xmpp_account_roster_fetch(LvXmppAccount *account, const char *request_id);
+
+/* Sends a subscription presence of @type ("subscribe", "subscribed", "unsubscribe"
+ * or "unsubscribed", RFC 6121 §3) to the bare JID @to. */
+void lv_xmpp_account_send_subscription(LvXmppAccount *account, const char *type, const char *to);
 
 /* The main context's view: TRUE between CONNECTED and DISCONNECTED. */
 gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);

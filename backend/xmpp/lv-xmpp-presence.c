@@ -54,6 +54,32 @@ lv_xmpp_presence_parse(xmpp_stanza_t *presence)
     return g_variant_new("(ssia{ss})", entity, show, (gint32)priority, &statuses);
 }
 
+static const char *const subscription_types[] = { "subscribe", "subscribed", "unsubscribe",
+                                                  "unsubscribed", NULL };
+
+gboolean
+lv_xmpp_presence_is_subscription_type(const char *type)
+{
+    return type != NULL && g_strv_contains(subscription_types, type);
+}
+
+GVariant *
+lv_xmpp_presence_parse_subscription(xmpp_stanza_t *presence)
+{
+    const char *type = xmpp_stanza_get_type(presence);
+    const char *from = xmpp_stanza_get_from(presence);
+
+    if (!lv_xmpp_presence_is_subscription_type(type) || from == NULL)
+        return NULL;
+    g_autoptr(LvJid) jid = lv_jid_parse(from, NULL);
+    if (jid == NULL)
+        return NULL;
+    /* The server stamps the bare JID (RFC 6121 §3.1.3); a resource would say nothing
+     * more: subscriptions are between bare JIDs. */
+    g_autofree char *bare = lv_jid_dup_bare(jid);
+    return g_variant_new("(ss)", type, bare);
+}
+
 static void
 add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name, const char *text,
                const char *lang)

@@ -1,6 +1,8 @@
 /* lv-xmpp-roster: parsing roster items and checking who sent them. */
 #include "lv-xmpp-roster.h"
 
+#include <string.h>
+
 #include "lv-jid.h"
 
 static const char *
@@ -75,4 +77,17 @@ lv_xmpp_roster_sender_ok(const char *from, const char *own_bare)
         return FALSE;
     g_autofree char *bare = lv_jid_dup_bare(jid);
     return g_strcmp0(bare, own_bare) == 0;
+}
+
+gboolean
+lv_xmpp_roster_features_from_log(const char *msg, gboolean *versioning)
+{
+    /* libstrophe writes each stanza it reads as "RECV: <serialised stanza>". */
+    static const char prefix[] = "RECV: <features xmlns=\"http://etherx.jabber.org/streams\"";
+
+    if (msg == NULL || !g_str_has_prefix(msg, prefix) ||
+        strstr(msg, "urn:ietf:params:xml:ns:xmpp-bind") == NULL)
+        return FALSE;
+    *versioning = strstr(msg, "\"" LV_NS_ROSTER_VER "\"") != NULL;
+    return TRUE;
 }

@@ -55,6 +55,71 @@ test_ignored(void)
     }
 }
 
+static GVariant *
+parse_subscription(const char *xml)
+{
+    xmpp_stanza_t *stanza = xmpp_stanza_new_from_string(ctx, xml);
+    GVariant *subscription = NULL;
+
+    g_assert_nonnull(stanza);
+    subscription = lv_xmpp_presence_parse_subscription(stanza);
+    xmpp_stanza_release(stanza);
+    return subscription != NULL ? g_variant_ref_sink(subscription) : NULL;
+}
+
+static void
+test_subscription(void)
+{
+    const char *cases[][2] = {
+        { "<presence type='subscribe' from='Bob@Example.org'/>",
+          "('subscribe', 'bob@example.org')" },
+        /* A resource says nothing more: subscriptions are between bare JIDs. */
+        { "<presence type='subscribed' from='bob@example.org/phone'/>",
+          "('subscribed', 'bob@example.org')" },
+        { "<presence type='unsubscribe' from='bob@example.org'><status>bye</status></presence>",
+          "('unsubscribe', 'bob@example.org')" },
+        { "<presence type='unsubscribed' from='example.org'/>", "('unsubscribed', 'example.org')" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GVariant) subscription = parse_subscription(cases[i][0]);
+        g_assert_nonnull(subscription);
+        g_autofree char *text = g_variant_print(subscription, FALSE);
+        g_assert_cmpstr(text, ==, cases[i][1]);
+    }
+    /* The other parser leaves them alone, as before. */
+    xmpp_stanza_t *stanza =
+            xmpp_stanza_new_from_string(ctx, "<presence type='subscribe' from='a@b'/>");
+    g_assert_null(lv_xmpp_presence_parse(stanza));
+    xmpp_stanza_release(stanza);
+}
+
+static void
+test_subscription_ignored(void)
+{
+    const char *cases[] = {
+        "<presence from='a@b/c'/>", /* available */
+        "<presence type='unavailable' from='a@b/c'/>",
+        "<presence type='error' from='a@b'/>",
+        "<presence type='probe' from='a@b'/>",
+        "<presence type='Subscribe' from='a@b'/>", /* types are case-sensitive */
+        "<presence type='subscribe'/>",            /* no sender */
+        "<presence type='subscribe' from=''/>",
+        "<presence type='subscribe' from='bad jid'/>",
+        "<presence type='subscribe' from='a@b@c'/>",
+        "<presence type='subscribed' from='@example.org'/>",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GVariant) subscription = parse_subscription(cases[i]);
+        if (subscription != NULL)
+            g_error("%s parsed as %s", cases[i], g_variant_print(subscription, FALSE));
+    }
+    g_assert_true(lv_xmpp_presence_is_subscription_type("unsubscribed"));
+    g_assert_false(lv_xmpp_presence_is_subscription_type("available"));
+    g_assert_false(lv_xmpp_presence_is_subscription_type(NULL));
+}
+
 static void
 test_build(void)
 {
@@ -81,6 +146,8 @@ main(int argc, char **argv)
     g_test_add_func("/lv/xmpp/presence/parse", test_parse);
     g_test_add_func("/lv/xmpp/presence/ignored", test_ignored);
     g_test_add_func("/lv/xmpp/presence/build", test_build);
+    g_test_add_func("/lv/xmpp/presence/subscription", test_subscription);
+    g_test_add_func("/lv/xmpp/presence/subscription-ignored", test_subscription_ignored);
     int result = g_test_run();
     xmpp_ctx_free(ctx);
     xmpp_shutdown();

@@ -72,6 +72,56 @@ test_sender_check(void)
     g_assert_false(lv_xmpp_roster_sender_ok("", "alice@example.org"));
 }
 
+static void
+test_version_attribute(void)
+{
+    xmpp_stanza_t *query = parse("<query xmlns='jabber:iq:roster' ver='ver14'>"
+                                 "<item jid='bob@example.org' subscription='both'/></query>");
+    g_autoptr(GVariant) items = g_variant_ref_sink(lv_xmpp_roster_parse_query(query));
+
+    /* The version does not get into the items: the account thread reads it apart. */
+    g_assert_cmpuint(g_variant_n_children(items), ==, 1);
+    g_assert_cmpstr(xmpp_stanza_get_attribute(query, "ver"), ==, "ver14");
+    xmpp_stanza_release(query);
+}
+
+static void
+test_features_from_log(void)
+{
+    gboolean versioning = FALSE;
+
+    /* What libstrophe 0.12 logs for Prosody's features after authentication. */
+    g_assert_true(lv_xmpp_roster_features_from_log(
+            "RECV: <features xmlns=\"http://etherx.jabber.org/streams\"><sm "
+            "xmlns=\"urn:xmpp:sm:3\">"
+            "<optional/></sm><ver xmlns=\"urn:xmpp:features:rosterver\"/><bind "
+            "xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"><required/></bind></features>",
+            &versioning));
+    g_assert_true(versioning);
+    g_assert_true(lv_xmpp_roster_features_from_log(
+            "RECV: <features xmlns=\"http://etherx.jabber.org/streams\"><bind "
+            "xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"/></features>",
+            &versioning));
+    g_assert_false(versioning);
+    /* Not the features of an authenticated stream, or not features at all. */
+    versioning = TRUE;
+    g_assert_false(lv_xmpp_roster_features_from_log(
+            "RECV: <features xmlns=\"http://etherx.jabber.org/streams\"><mechanisms "
+            "xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"/></features>",
+            &versioning));
+    g_assert_false(lv_xmpp_roster_features_from_log(
+            "RECV: <message from=\"bob@example.org\"><body>RECV: <features xmlns=\"http://"
+            "etherx.jabber.org/streams\"> urn:ietf:params:xml:ns:xmpp-bind "
+            "urn:xmpp:features:rosterver</body></message>",
+            &versioning));
+    g_assert_false(lv_xmpp_roster_features_from_log(
+            "SENT: <features xmlns=\"http://etherx.jabber.org/streams\"><bind "
+            "xmlns=\"urn:ietf:params:xml:ns:xmpp-bind\"/></features>",
+            &versioning));
+    g_assert_false(lv_xmpp_roster_features_from_log(NULL, &versioning));
+    g_assert_true(versioning); /* untouched when FALSE */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -81,6 +131,8 @@ main(int argc, char **argv)
     g_test_add_func("/lv/xmpp/roster/items", test_items);
     g_test_add_func("/lv/xmpp/roster/empty-and-missing", test_empty_and_missing);
     g_test_add_func("/lv/xmpp/roster/sender-check", test_sender_check);
+    g_test_add_func("/lv/xmpp/roster/version-attribute", test_version_attribute);
+    g_test_add_func("/lv/xmpp/roster/features-from-log", test_features_from_log);
     int result = g_test_run();
     xmpp_ctx_free(ctx);
     xmpp_shutdown();
