@@ -87,10 +87,7 @@ method_get_contacts(LvBackend *backend, LvInvocation *invocation)
         return;
     GVariant *contacts =
             lv_connections_get_contacts(lv_backend_get_connections(backend), profile->name, &error);
-    if (contacts == NULL)
-        lv_invocation_return_error(invocation, error);
-    else
-        lv_invocation_return_value(invocation, g_variant_new_tuple(&contacts, 1));
+    lv_invocation_return_single(invocation, contacts, error);
 }
 
 static void
@@ -148,10 +145,7 @@ method_presence_statuses(LvBackend *backend, LvInvocation *invocation)
         return;
     GVariant *all = lv_connections_get_presences(lv_backend_get_connections(backend), profile->name,
                                                  &error);
-    if (all == NULL)
-        lv_invocation_return_error(invocation, error);
-    else
-        lv_invocation_return_value(invocation, g_variant_new_tuple(&all, 1));
+    lv_invocation_return_single(invocation, all, error);
 }
 
 static void
@@ -232,10 +226,7 @@ method_contacts_from_group(LvBackend *backend, LvInvocation *invocation)
     if (profile == NULL)
         return;
     GVariant *jids = lv_roster_get_group(roster_of(backend), profile->name, group, &error);
-    if (jids == NULL)
-        lv_invocation_return_error(invocation, error);
-    else
-        lv_invocation_return_value(invocation, g_variant_new_tuple(&jids, 1));
+    lv_invocation_return_single(invocation, jids, error);
 }
 
 static void

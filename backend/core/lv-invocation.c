@@ -81,3 +81,12 @@ lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code, const
     va_end(args);
     lv_invocation_return_error(invocation, error);
 }
+
+void
+lv_invocation_return_single(LvInvocation *invocation, GVariant *value, GError *error)
+{
+    if (value == NULL)
+        lv_invocation_return_error(invocation, error);
+    else
+        lv_invocation_return_value(invocation, g_variant_new_tuple(&value, 1));
+}

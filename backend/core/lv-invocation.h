@@ -32,6 +32,10 @@ GVariant *lv_invocation_get_parameters(LvInvocation *invocation);
  * @invocation. A value of the wrong type is turned into an InternalError. */
 void lv_invocation_return_value(LvInvocation *invocation, GVariant *value);
 
+/* Answers with the one value @value (a floating ref is sunk) as the reply tuple, or,
+ * when @value is NULL, with @error (transfer full). */
+void lv_invocation_return_single(LvInvocation *invocation, GVariant *value, GError *error);
+
 /* Answers with @error (transfer full) and frees @invocation. */
 void lv_invocation_return_error(LvInvocation *invocation, GError *error);
 void lv_invocation_return_new_error(LvInvocation *invocation, LvErrorCode code, const char *format,

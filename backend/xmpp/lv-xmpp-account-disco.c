@@ -331,12 +331,16 @@ fetch_items(LvXmppAccount *account, const char *jid, const char *node, gboolean 
 
 /* ---- requests from the main context ---- */
 
+typedef void (*FetchFunc)(LvXmppAccount *account, const char *jid, const char *node,
+                          gboolean use_cache, Fetch *fetch);
+
 typedef struct {
     LvXmppAccount *account;
     char *request_id;
     char *jid;
     char *node;
     gboolean use_cache;
+    FetchFunc fetch; /* fetch_info or fetch_items */
 } Ask;
 
 static void
@@ -353,10 +357,11 @@ ask_free(gpointer data)
 
 static Ask *
 ask_new(LvXmppAccount *account, const char *request_id, const char *jid, const char *node,
-        gboolean use_cache)
+        gboolean use_cache, FetchFunc fetch)
 {
     Ask *ask = g_new0(Ask, 1);
 
+    ask->fetch = fetch;
     ask->account = lv_xmpp_account_ref(account);
     ask->request_id = g_strdup(request_id);
     ask->jid = g_strdup(jid != NULL ? jid : "");
@@ -401,7 +406,7 @@ on_asked(LvXmppAccount *account, const char *jid, GVariant *value, const GError 
 }
 
 static gboolean
-do_disco_info(gpointer data)
+do_disco(gpointer data)
 {
     Ask *ask = data;
     LvXmppAccount *account = ask->account;
@@ -409,7 +414,7 @@ do_disco_info(gpointer data)
 
     if (target != NULL) {
         Fetch *fetch = fetch_new(target, ask->node, on_asked, g_strdup(ask->request_id), g_free);
-        fetch_info(account, target, ask->node, ask->use_cache, fetch);
+        ask->fetch(account, target, ask->node, ask->use_cache, fetch);
         lv_xmpp_account_drain(account);
     }
     return G_SOURCE_REMOVE;
@@ -419,31 +424,18 @@ void
 lv_xmpp_account_disco_info(LvXmppAccount *account, const char *request_id, const char *jid,
                            const char *node, gboolean use_cache)
 {
-    lv_xmpp_account_invoke(account, do_disco_info,
-                           ask_new(account, request_id, jid, node, use_cache), ask_free);
-}
-
-static gboolean
-do_disco_items(gpointer data)
-{
-    Ask *ask = data;
-    LvXmppAccount *account = ask->account;
-    g_autofree char *target = target_of(account, ask);
-
-    if (target != NULL) {
-        Fetch *fetch = fetch_new(target, ask->node, on_asked, g_strdup(ask->request_id), g_free);
-        fetch_items(account, target, ask->node, ask->use_cache, fetch);
-        lv_xmpp_account_drain(account);
-    }
-    return G_SOURCE_REMOVE;
+    lv_xmpp_account_invoke(account, do_disco,
+                           ask_new(account, request_id, jid, node, use_cache, fetch_info),
+                           ask_free);
 }
 
 void
 lv_xmpp_account_disco_items(LvXmppAccount *account, const char *request_id, const char *jid,
                             const char *node, gboolean use_cache)
 {
-    lv_xmpp_account_invoke(account, do_disco_items,
-                           ask_new(account, request_id, jid, node, use_cache), ask_free);
+    lv_xmpp_account_invoke(account, do_disco,
+                           ask_new(account, request_id, jid, node, use_cache, fetch_items),
+                           ask_free);
 }
 
 /* ---- discoFindByFeatures: many fetches, one answer ---- */
