@@ -41,7 +41,7 @@ outgoing_row(const LvJid *own, const LvJid *to, const char *type, GVariant *mess
     const char *own_resource = lv_jid_get_resource(own);
     const char *to_resource = lv_jid_get_resource(to);
 
-    row->uid = g_uuid_string_random();
+    row->uid = lv_storage_history_new_uid();
     row->origin_id = g_strdup(row->uid); /* our id is the stanza id and origin-id */
     row->sender_bare = lv_jid_dup_bare(own);
     row->source = lv_jid_dup_bare(own);

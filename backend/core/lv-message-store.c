@@ -124,7 +124,7 @@ row_for(const LvXmppMessage *message)
     LvHistoryRow *row = lv_history_row_new();
     double now = g_get_real_time() / 1e6;
 
-    row->uid = g_uuid_string_random();
+    row->uid = lv_storage_history_new_uid();
     row->stanza_id = g_strdup(message->stanza_id);
     row->archive_jid = g_strdup(message->archive_jid);
     row->origin_id =

@@ -125,8 +125,28 @@ load_texts(LvStorage *storage, const char *sql, gint64 id, GError **error)
     return g_variant_ref_sink(g_variant_builder_end(&builder));
 }
 
+static GPtrArray *fetch_rows(LvStorage *storage, sqlite3_stmt *stmt, GError **error);
+
+/* The rows and their texts in one read transaction (unless the caller has one):
+ * else each of the two text statements of every row takes and drops the read lock. */
 GPtrArray *
 lv_storage_history_fetch(LvStorage *storage, sqlite3_stmt *stmt, GError **error)
+{
+    sqlite3 *db = sqlite3_db_handle(stmt);
+    gboolean own = sqlite3_get_autocommit(db) != 0;
+
+    if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        lv_storage_fail(storage, "cannot read the history", error);
+        return NULL;
+    }
+    GPtrArray *rows = fetch_rows(storage, stmt, error);
+    if (own && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL); /* a read: nothing to lose */
+    return rows;
+}
+
+static GPtrArray *
+fetch_rows(LvStorage *storage, sqlite3_stmt *stmt, GError **error)
 {
     g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)lv_history_row_free);
     g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -394,8 +414,8 @@ bind_row(sqlite3_stmt *stmt, const char *uid, gint64 profile_id, const LvHistory
 /* A new uid: an RFC 9562 version 7 UUID, whose first 48 bits are the time in ms.
  * New rows then land at the end of the uid index, not on a random page of it: at a
  * million rows, random uids made every message dirty a page of its own. */
-static char *
-new_uid(void)
+char *
+lv_storage_history_new_uid(void)
 {
     guint64 ms = (guint64)(g_get_real_time() / 1000);
     guint32 r[3] = { g_random_int(), g_random_int(), g_random_int() };
@@ -409,7 +429,7 @@ static char *
 insert_or_merge(LvStorage *storage, gint64 profile_id, const LvHistoryRow *row, gboolean *inserted,
                 GError **error)
 {
-    g_autofree char *uid = row->uid != NULL ? g_strdup(row->uid) : new_uid();
+    g_autofree char *uid = row->uid != NULL ? g_strdup(row->uid) : lv_storage_history_new_uid();
     /* DO NOTHING without a target covers both dedup keys (and the uid). */
     sqlite3_stmt *stmt = lv_storage_prepare(
             storage,

@@ -41,6 +41,9 @@ typedef struct {
 } LvHistoryRow;
 
 LvHistoryRow *lv_history_row_new(void);
+/* A new message uid: a version 7 UUID, time-ordered, so new rows land at the end of
+ * the uid index (transfer full). */
+char *lv_storage_history_new_uid(void);
 void lv_history_row_free(LvHistoryRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvHistoryRow, lv_history_row_free)
 
