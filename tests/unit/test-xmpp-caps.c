@@ -184,12 +184,12 @@ static void
 test_cache(void)
 {
     xmpp_stanza_t *query = xmpp_stanza_new_from_string(ctx, complex_example);
-    GVariant *info = lv_xmpp_disco_parse_info(query);
+    g_autoptr(GVariant) info = g_variant_ref_sink(lv_xmpp_disco_parse_info(query));
     Watched watched = { g_main_loop_new(NULL, FALSE), NULL };
 
     lv_xmpp_caps_cache_clear();
     g_assert_null(lv_xmpp_caps_cache_lookup("q07IKJEyjvHSyhy//CH0CxmKi8w="));
-    lv_xmpp_caps_cache_load("loaded=", g_variant_ref(info)); /* not told */
+    lv_xmpp_caps_cache_load("loaded=", info); /* not told */
     lv_xmpp_caps_cache_watch(NULL, on_added, &watched);
     lv_xmpp_caps_cache_insert("q07IKJEyjvHSyhy//CH0CxmKi8w=", info);
     g_main_loop_run(watched.loop);
