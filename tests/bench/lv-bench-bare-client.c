@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include <strophe.h>
+
+#include "lv-bench-clock.h"
 
 typedef struct {
     xmpp_ctx_t *ctx;
@@ -27,25 +27,6 @@ typedef struct {
     int failed;
 } Counter;
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-cpu_seconds(void)
-{
-    struct rusage usage;
-
-    getrusage(RUSAGE_SELF, &usage);
-    return (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
-           (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
-}
-
 static int
 on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
@@ -53,16 +34,16 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
     if (xmpp_stanza_get_child_by_name(stanza, "body") == NULL)
         return 1;
-    counter->last = now();
+    counter->last = lv_bench_now();
     if (counter->count++ == 0) {
         counter->first = counter->last;
-        counter->cpu_first = cpu_seconds();
+        counter->cpu_first = lv_bench_cpu_seconds();
     }
     if (counter->count == counter->wanted) {
         double seconds = counter->last - counter->first;
         printf("RESULT %ld %.6f %.1f %.6f\n", counter->count, seconds,
                seconds > 0 ? (double)(counter->count - 1) / seconds : 0.0,
-               cpu_seconds() - counter->cpu_first);
+               lv_bench_cpu_seconds() - counter->cpu_first);
         fflush(stdout);
         xmpp_disconnect(conn);
     }

@@ -15,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include <strophe.h>
+
+#include "lv-bench-clock.h"
 
 #define QUEUED 64
 
@@ -26,25 +26,6 @@ typedef struct {
     xmpp_ctx_t *ctx;
     int connected, ended, answered, prefs_set;
 } Sender;
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-cpu_seconds(void)
-{
-    struct rusage usage;
-
-    getrusage(RUSAGE_SELF, &usage);
-    return (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
-           (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
-}
 
 static void
 on_conn(xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_stream_error_t *stream_error,
@@ -118,8 +99,8 @@ main(int argc, char **argv)
     while (!sender.prefs_set && !sender.ended)
         xmpp_run_once(sender.ctx, 10);
 
-    double start = now();
-    double cpu_start = cpu_seconds();
+    double start = lv_bench_now();
+    double cpu_start = lv_bench_cpu_seconds();
     char buffer[512];
     for (long i = 0; i < count && !sender.ended;) {
         while (i < count && xmpp_conn_send_queue_len(conn) < QUEUED) {
@@ -134,7 +115,7 @@ main(int argc, char **argv)
     }
     while (xmpp_conn_send_queue_len(conn) > 0 && !sender.ended)
         xmpp_run_once(sender.ctx, 1);
-    double written = now() - start;
+    double written = lv_bench_now() - start;
 
     xmpp_stanza_t *ping = xmpp_iq_new(sender.ctx, "get", "lv-bench-done");
     xmpp_stanza_t *child = xmpp_stanza_new(sender.ctx);
@@ -147,8 +128,8 @@ main(int argc, char **argv)
     xmpp_stanza_release(ping);
     while (!sender.answered && !sender.ended)
         xmpp_run_once(sender.ctx, 10);
-    double answered = now() - start;
-    double cpu = cpu_seconds() - cpu_start;
+    double answered = lv_bench_now() - start;
+    double cpu = lv_bench_cpu_seconds() - cpu_start;
     if (sender.ended) {
         fprintf(stderr, "lv-bench-sender: the connection ended\n");
         return 1;
