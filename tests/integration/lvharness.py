@@ -204,6 +204,22 @@ def name_has_owner(env, name=BUS_NAME):
     return r.returncode == 0 and "true" in r.stdout
 
 
+class BusMonitor:
+    """`gdbus monitor` of our bus name, from now on; text() stops it and returns
+    what it saw (signals as `name (args…)` lines)."""
+
+    def __init__(self, env):
+        self.proc = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", BUS_NAME],
+                                     env=env, stdout=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+        _cleanups.append(lambda: kill_group(self.proc))
+        time.sleep(0.2)  # subscribed before anything happens
+
+    def text(self):
+        kill_group(self.proc)
+        return self.proc.stdout.read()
+
+
 class Foreground:
     """`libervia-backend fg` in its own process group, waited for on the bus."""
 

@@ -40,11 +40,7 @@ class Cli(h.LvTestCase):
     def test_debug_bridge_signal(self):
         import subprocess, time
         self.assertEqual(h.li(self.env, "profile", "list").returncode, 0)  # activates the backend
-        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                   env=self.env, stdout=subprocess.PIPE, text=True,
-                                   start_new_session=True)
-        self.addCleanup(h.kill_group, monitor)
-        time.sleep(0.3)
+        monitor = h.BusMonitor(self.env)
         r = h.li(self.env, "debug", "bridge", "signal", "presenceUpdate", "bob@example.org/x",
                  "away", "5", "{'': 'out'}", "alice", "-p", "@NONE@")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -54,9 +50,8 @@ class Cli(h.LvTestCase):
         r = h.li(self.env, "debug", "bridge", "signal", "noSuchSignal", "-p", "@NONE@")
         self.assertEqual(r.returncode, 16)
         time.sleep(0.3)
-        h.kill_group(monitor)
         self.assertIn("presenceUpdate ('bob@example.org/x', 'away', 5, {'': 'out'}, 'alice')",
-                      monitor.stdout.read())
+                      monitor.text())
 
     def test_bad_arguments(self):
         cases = [[], ["--bogus"], ["nope"], ["profile"], ["profile", "nope"],

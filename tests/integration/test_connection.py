@@ -46,11 +46,7 @@ class Connection(h.LvTestCase):
     def test_connect_and_disconnect(self):
         self.start()
         self.make_profile()
-        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                   env=self.env, stdout=subprocess.PIPE, text=True,
-                                   start_new_session=True)
-        self.addCleanup(h.kill_group, monitor)
-        time.sleep(0.2)
+        monitor = h.BusMonitor(self.env)
         self.assertEqual(self.is_connected(), "(false,)")
         self.li("profile", "connect", "-c", "-p", "alice", "--pwd", "pw")
         self.assertEqual(self.is_connected(), "(true,)")
@@ -59,8 +55,7 @@ class Connection(h.LvTestCase):
                          "(true,)")
         self.li("profile", "disconnect", "-p", "alice")
         self.assertEqual(self.is_connected(), "(false,)")
-        h.kill_group(monitor)
-        signals = monitor.stdout.read()
+        signals = monitor.text()
         self.assertIn(f"connected ('{self.jid}/", signals)
         self.assertIn("disconnected ('alice',)", signals)
         self.assertNotIn("alice-xmpp-pw", signals)
@@ -179,17 +174,12 @@ class Connection(h.LvTestCase):
     def test_reconnects_after_server_restart(self):
         self.start()
         self.make_profile()
-        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                   env=self.env, stdout=subprocess.PIPE, text=True,
-                                   start_new_session=True)
-        self.addCleanup(h.kill_group, monitor)
-        time.sleep(0.2)
+        monitor = h.BusMonitor(self.env)
         self.li("profile", "connect", "-c", "-p", "alice", "--pwd", "pw")
         self.prosody.restart()
         h.wait_for(lambda: self.is_connected() == "(false,)", 10, 0.1, "the loss")
         h.wait_for(lambda: self.is_connected() == "(true,)", 30, 0.2, "the reconnection")
-        h.kill_group(monitor)
-        signals = monitor.stdout.read()
+        signals = monitor.text()
         self.assertEqual(signals.count(f"connected ('{self.jid}/"), 2, signals)
         self.assertIn("disconnected ('alice',)", signals)
         # A disconnection asked for is not undone.

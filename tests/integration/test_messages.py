@@ -212,11 +212,7 @@ c.send_message(mto={self.alice!r}, mbody="from carol", mtype="chat")
             self.assertIn("from carol", r.stdout)
 
     def test_correction_and_retraction(self):
-        monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                   env=self.env, stdout=subprocess.PIPE, text=True,
-                                   start_new_session=True)
-        self.addCleanup(h.kill_group, monitor)
-        time.sleep(0.3)
+        monitor = h.BusMonitor(self.env)
         h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
 from slixmpp import ET
 c.send_message(mto={self.alice!r}, mbody="helo", mtype="chat")
@@ -252,8 +248,7 @@ state.send()
         other = history[0]["uid"]
         r = self.li("message", "retract", other, "-p", "alice", code=1)
         self.assertIn("only the sender", r.stderr)
-        h.kill_group(monitor)
-        self.assertIn(f"chatStateReceived ('{self.bob}/", monitor.stdout.read())
+        self.assertIn(f"chatStateReceived ('{self.bob}/", monitor.text())
 
     def test_libervia_cli_sends(self):
         if not os.path.exists(LIBERVIA_CLI):

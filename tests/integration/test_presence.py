@@ -23,11 +23,7 @@ class Presence(h.LvTestCase):
         self.env = self.home.env
         self.env["SSL_CERT_FILE"] = self.prosody.ca_file
         h.Foreground(self.env).wait_ready()
-        self.monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                        env=self.env, stdout=subprocess.PIPE, text=True,
-                                        start_new_session=True)
-        self.addCleanup(h.kill_group, self.monitor)
-        time.sleep(0.2)
+        self.monitor = h.BusMonitor(self.env)
 
     def profile(self, name):
         h.xmpp_profile(self, self.env, self.prosody, name, self.alice, "alice-pw")
@@ -42,8 +38,7 @@ c.send_presence(pshow="away", pstatus="gone fishing", ppriority=5)
 await asyncio.sleep(1.5)
 """)
         signals = ""
-        h.kill_group(self.monitor)
-        signals = self.monitor.stdout.read()
+        signals = self.monitor.text()
         self.assertIn(f"presenceUpdate ('{self.alice}/other', 'away', 5, "
                       "{'default': 'gone fishing'}, 'a1')", signals)
         self.assertIn(f"presenceUpdate ('{self.alice}/other', 'unavailable'", signals)

@@ -37,11 +37,7 @@ class Roster(h.LvTestCase):
         self.backend = h.Foreground(self.env).wait_ready()
         h.xmpp_profile(self, self.env, self.prosody, "alice", self.alice, "alice-pw",
                        connect=False)
-        self.monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                        env=self.env, stdout=subprocess.PIPE, text=True,
-                                        start_new_session=True)
-        self.addCleanup(h.kill_group, self.monitor)
-        time.sleep(0.2)
+        self.monitor = h.BusMonitor(self.env)
         r = h.li(self.env, "profile", "connect", "-c", "-p", "alice")
         self.assertEqual(r.returncode, 0, r.stderr)
 
@@ -51,8 +47,7 @@ class Roster(h.LvTestCase):
         return {c["jid"]: c for c in json.loads(r.stdout)}
 
     def signals(self):
-        h.kill_group(self.monitor)
-        return self.monitor.stdout.read()
+        return self.monitor.text()
 
     def test_roster_fetched_at_connect(self):
         h.wait_for(lambda: self.bob in self.contacts(), 10, 0.1, "the roster")

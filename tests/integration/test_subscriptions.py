@@ -105,17 +105,12 @@ class Subscriptions(h.LvTestCase):
         self.backend = h.Foreground(self.env).wait_ready()
         h.xmpp_profile(self, self.env, self.prosody, "alice", self.alice, "alice-pw",
                        connect=False)
-        self.monitor = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                        env=self.env, stdout=subprocess.PIPE, text=True,
-                                        start_new_session=True)
-        self.addCleanup(h.kill_group, self.monitor)
-        time.sleep(0.2)
+        self.monitor = h.BusMonitor(self.env)
         r = h.li(self.env, "profile", "connect", "-c", "-p", "alice")
         self.assertEqual(r.returncode, 0, r.stderr)
 
     def signals(self):
-        h.kill_group(self.monitor)
-        return self.monitor.stdout.read()
+        return self.monitor.text()
 
     def waiting(self):
         r = h.li(self.env, "debug", "bridge", "method", "getWaitingSub", "-p", "alice")
