@@ -732,10 +732,20 @@ add_ready(LvXmppAccount *account, gpointer data)
     Job *job = data;
     Bookmarks *state = state_of(account);
 
+    /* With #compat the server keeps private storage as XEP-0402 items, which hold no
+     * URLs: one stored there would be lost. */
+    if (state->pep == PEP_YES && job->bookmark->type == LV_XMPP_BOOKMARK_URL &&
+        (job->automatic || g_str_equal(job->where, "private"))) {
+        job_answer(job, NULL,
+                   g_error_new(LV_ERROR,
+                               job->automatic ? LV_ERROR_FEATURE_NOT_FOUND : LV_ERROR_DATA,
+                               "the server of %s keeps private bookmarks as XEP-0402 items, "
+                               "which have no URLs: keep it local",
+                               account->profile));
+        return;
+    }
     if (job->automatic)
-        job->where = g_strdup(state->pep == PEP_YES && job->bookmark->type == LV_XMPP_BOOKMARK_MUC
-                                      ? "pubsub"
-                                      : "private");
+        job->where = g_strdup(state->pep == PEP_YES ? "pubsub" : "private");
     g_info("%s: bookmark %s stored in %s", account->profile, job->bookmark->location, job->where);
     if (g_str_equal(job->where, "pubsub"))
         publish(account, job);
