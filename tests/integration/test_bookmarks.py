@@ -55,6 +55,11 @@ class Bookmarks(h.LvTestCase):
     def tearDownClass(cls):
         h.kill_group(cls.backend)
         cls.log.close()
+        with open(cls.log_path, encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        for marker in ("Sanitizer", "runtime error:"):
+            if marker in log:  # a sanitizer build found something in the backend
+                raise AssertionError(log[log.index(marker) - 200:][:3000])
         cls.prosody.stop()
         cls.legacy.stop()
 
