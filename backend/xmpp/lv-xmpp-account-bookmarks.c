@@ -146,7 +146,8 @@ apply_event_items(LvXmppAccount *account, Bookmarks *state, xmpp_stanza_t *items
         const char *name = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_name(c) : NULL;
         g_autoptr(GError) error = NULL;
         if (g_strcmp0(name, "item") == 0) {
-            LvXmppBookmark *bookmark = lv_xmpp_bookmarks_parse_pep_item(c, &error);
+            LvXmppBookmark *bookmark =
+                    lv_xmpp_bookmarks_parse_pep_item(c, account->profile, &error);
             if (bookmark == NULL) {
                 g_message("%s: bookmark event skipped: %s", account->profile, error->message);
                 continue;

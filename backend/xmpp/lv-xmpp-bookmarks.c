@@ -209,9 +209,9 @@ parse_pep_item(xmpp_stanza_t *item, const char *profile, GError **error)
 }
 
 LvXmppBookmark *
-lv_xmpp_bookmarks_parse_pep_item(xmpp_stanza_t *item, GError **error)
+lv_xmpp_bookmarks_parse_pep_item(xmpp_stanza_t *item, const char *profile, GError **error)
 {
-    return parse_pep_item(item, "", error);
+    return parse_pep_item(item, profile, error);
 }
 
 GPtrArray *

@@ -68,8 +68,9 @@ LvXmppBookmark *lv_xmpp_bookmark_new_from_data(const char *type, const char *loc
 char *lv_xmpp_bookmark_dup_room(const char *location, GError **error);
 
 /* A XEP-0402 <item id='room'><conference/></item>. NULL and LV_ERROR_DATA when it
- * cannot be used (transfer full). */
-LvXmppBookmark *lv_xmpp_bookmarks_parse_pep_item(xmpp_stanza_t *item, GError **error);
+ * cannot be used (transfer full); log lines name @profile. */
+LvXmppBookmark *lv_xmpp_bookmarks_parse_pep_item(xmpp_stanza_t *item, const char *profile,
+                                                 GError **error);
 
 /* The bookmarks (LvXmppBookmark*) of the <item/> children of @items (a pubsub
  * <items/>; may be NULL); bad items are skipped with a log line naming

@@ -74,7 +74,7 @@ test_pep_items(void)
     g_assert_nonnull(strstr(text, "autojoin=\"true\""));
     xmpp_stanza_t *again = parse(text);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LvXmppBookmark) round = lv_xmpp_bookmarks_parse_pep_item(again, &error);
+    g_autoptr(LvXmppBookmark) round = lv_xmpp_bookmarks_parse_pep_item(again, "test", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(round->extensions, ==, first->extensions);
     xmpp_stanza_release(again);
@@ -108,7 +108,7 @@ test_hostile_items(void)
     g_string_append(deep, "</extensions></conference></item>");
     xmpp_stanza_t *item = parse(deep->str);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LvXmppBookmark) bookmark = lv_xmpp_bookmarks_parse_pep_item(item, &error);
+    g_autoptr(LvXmppBookmark) bookmark = lv_xmpp_bookmarks_parse_pep_item(item, "test", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(bookmark->location, ==, "deep@c.org");
     g_assert_null(bookmark->extensions);
