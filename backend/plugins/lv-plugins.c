@@ -10,6 +10,8 @@ static const LvPlugin plugins[] = {
     { "XEP-0092", lv_xep_0092_methods, lv_xep_0092_start, NULL }, /* software version */
     { "XEP-0115", NULL, lv_xep_0115_start, lv_xep_0115_stop },    /* entity capabilities */
     { "XEP-0199", lv_xep_0199_methods, NULL, NULL },              /* ping */
+    { "XEP-0048", lv_xep_0048_methods, lv_xep_0048_start, lv_xep_0048_stop }, /* bookmarks */
+    { "XEP-0191", lv_xep_0191_methods, NULL, NULL },                          /* blocking command */
 };
 
 void

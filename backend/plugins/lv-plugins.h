@@ -42,5 +42,9 @@ void lv_xep_0092_start(LvBackend *backend);
 void lv_xep_0115_start(LvBackend *backend);
 void lv_xep_0115_stop(LvBackend *backend);
 const LvMethod *lv_xep_0199_methods(void);
+const LvMethod *lv_xep_0048_methods(void);
+void lv_xep_0048_start(LvBackend *backend);
+void lv_xep_0048_stop(LvBackend *backend);
+const LvMethod *lv_xep_0191_methods(void);
 
 G_END_DECLS

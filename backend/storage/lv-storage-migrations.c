@@ -108,7 +108,20 @@ static const char migration_2[] =
         "CREATE INDEX history_source ON history(profile_id, source, timestamp);"
         "CREATE INDEX history_dest ON history(profile_id, dest, timestamp);";
 
-static const char *const migrations[] = { migration_1, migration_2 };
+/* 3: bookmarks kept in libervia.db (bookmarksAdd with location "local"): one row
+ * per profile, type (muc, url) and location (room JID or URL), the bookmark's data
+ * (name, nick, autojoin…) as a JSON object of strings, as Libervia keeps its
+ * dict. */
+static const char migration_3[] =
+        "CREATE TABLE bookmarks_local ("
+        "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,"
+        "  type TEXT NOT NULL CHECK (type IN ('muc', 'url')),"
+        "  location TEXT NOT NULL,"
+        "  data TEXT NOT NULL DEFAULT '{}',"
+        "  PRIMARY KEY (profile_id, type, location)"
+        ") WITHOUT ROWID;";
+
+static const char *const migrations[] = { migration_1, migration_2, migration_3 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == LV_STORAGE_SCHEMA_VERSION);
 

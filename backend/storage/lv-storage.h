@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef struct _LvStorage LvStorage;
 
 /* The schema version this build creates and understands. */
-#define LV_STORAGE_SCHEMA_VERSION 2
+#define LV_STORAGE_SCHEMA_VERSION 3
 
 /* Opens (creating if needed) @local_dir/libervia.db. Errors are LV_ERROR_DATABASE
  * naming the file and what to do (transfer full). */

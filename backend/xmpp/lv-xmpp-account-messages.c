@@ -134,6 +134,10 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         g_message("%s: message ignored: %s", account->profile, error->message);
         return 1;
     }
+    if (lv_xmpp_blocking_drops(account, message)) { /* XEP-0191: live, carbon or MAM alike */
+        lv_xmpp_message_free(message);
+        return 1;
+    }
     /* Receipts for what reached this resource directly, not for copies. */
     if (message->via == LV_XMPP_VIA_LIVE && message->want_receipt && message->id != NULL &&
         !message->outgoing && g_strcmp0(message->type, "groupchat") != 0 &&

@@ -67,6 +67,9 @@ struct _LvXmppAccount {
     char *roster_ver;           /* thread: the version the main context keeps, NULL: none */
     gboolean features_seen;     /* thread: the features of the authenticated stream were read */
     gboolean roster_versioning; /* thread: and they offer roster versioning */
+
+    gpointer bookmarks; /* thread: bookmarks of the session (lv-xmpp-account-bookmarks.c) */
+    gpointer blocking;  /* thread: the blocklist of the session (lv-xmpp-account-blocking.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -154,5 +157,18 @@ void lv_xmpp_disco_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *pres
 
 /* Software version (XEP-0092) and ping (XEP-0199) (lv-xmpp-account-info.c). */
 void lv_xmpp_info_session_started(LvXmppAccount *account);
+
+/* Bookmarks, XEP-0402 or XEP-0048, and the autojoin (lv-xmpp-account-bookmarks.c). */
+void lv_xmpp_bookmarks_session_started(LvXmppAccount *account);
+void lv_xmpp_bookmarks_session_resumed(LvXmppAccount *account);
+void lv_xmpp_bookmarks_session_ended(LvXmppAccount *account, gboolean resumable);
+void lv_xmpp_bookmarks_finalize(LvXmppAccount *account); /* thread exit */
+
+/* Blocking, XEP-0191 (lv-xmpp-account-blocking.c). */
+void lv_xmpp_blocking_session_started(LvXmppAccount *account);
+void lv_xmpp_blocking_session_ended(LvXmppAccount *account, gboolean resumable);
+void lv_xmpp_blocking_finalize(LvXmppAccount *account); /* thread exit */
+/* TRUE if @message comes from an entity we block: the pipeline drops it. */
+gboolean lv_xmpp_blocking_drops(LvXmppAccount *account, const LvXmppMessage *message);
 
 G_END_DECLS

@@ -11,6 +11,11 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
     lv_xmpp_messages_session_started(account);
+    lv_xmpp_bookmarks_session_started(account);
+    /* Its blocklist get goes out before the presence and the MAM query (both wait for an
+     * answer sent above), so the server answers it before any offline or archived
+     * message arrives. */
+    lv_xmpp_blocking_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -22,12 +27,16 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_add_handlers(account);
     lv_xmpp_messages_session_resumed(account);
+    lv_xmpp_bookmarks_session_resumed(account);
+    lv_xmpp_blocking_session_started(account); /* its push route lives on the connection */
 }
 
 void
 lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_session_ended(account, resumable);
+    lv_xmpp_bookmarks_session_ended(account, resumable);
+    lv_xmpp_blocking_session_ended(account, resumable);
     lv_xmpp_disco_session_ended(account);
     lv_xmpp_iq_session_ended(account);
 }

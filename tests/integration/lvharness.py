@@ -253,8 +253,10 @@ class Prosody:
                "vcard_legacy", "smacks", "mam", "blocklist", "bookmarks", "ping", "time",
                "version", "register", "http"]
 
-    def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None):
+    def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
+                 without=()):
         self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
+        self.without = set(without)  # MODULES left out, e.g. {"bookmarks"}
         self.dir = tempfile.mkdtemp(prefix="lv-prosody-")
         _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
         self.data = os.path.join(self.dir, "data")
@@ -292,7 +294,7 @@ class Prosody:
         os.chmod(self.key_file, 0o644)
 
     def _write_config(self, memory_archive, muc_room_locking):
-        modules = ", ".join(f'"{m}"' for m in self.MODULES)
+        modules = ", ".join(f'"{m}"' for m in self.MODULES if m not in self.without)
         storage = ('storage = { archive = "memory", archive2 = "memory" }\n'
                    "storage_archive_item_limit = 2000000\n") if memory_archive else ""
         locking = "true" if muc_room_locking else "false"

@@ -696,7 +696,7 @@ test_migration_1_to_2(void)
 
     g_autoptr(LvStorage) storage = lv_storage_open(dir, &error);
     g_assert_no_error(error);
-    g_assert_cmpint(lv_storage_get_schema_version(storage), ==, 2);
+    g_assert_cmpint(lv_storage_get_schema_version(storage), ==, LV_STORAGE_SCHEMA_VERSION);
     g_autoptr(LvHistoryRow) row = lv_storage_history_get(storage, 7, "u-old", &error);
     g_assert_no_error(error);
     g_assert_nonnull(row);
