@@ -84,10 +84,13 @@ level_color(GLogLevelFlags flags)
     }
 }
 
-/* SASL elements whose text content is a credential or derived from one. */
-static const char *const sasl_elements[] = { "auth", "response", "challenge", "success" };
+/* Elements whose text content is a credential or derived from one: SASL's, and the
+ * <password/> of room joins (XEP-0045), bookmarks (XEP-0048/0402) and in-band
+ * registration (XEP-0077). */
+static const char *const secret_elements[] = { "auth", "response", "challenge", "success",
+                                               "password" };
 
-/* Redacts the content of <NAME ...>content</NAME> for each SASL element. */
+/* Redacts the content of <NAME ...>content</NAME>. */
 static void
 redact_element(GString *text, const char *name)
 {
@@ -121,8 +124,8 @@ lv_log_redact(const char *text)
 {
     GString *out = g_string_new(text != NULL ? text : "");
 
-    for (gsize i = 0; i < G_N_ELEMENTS(sasl_elements); i++)
-        redact_element(out, sasl_elements[i]);
+    for (gsize i = 0; i < G_N_ELEMENTS(secret_elements); i++)
+        redact_element(out, secret_elements[i]);
     return g_string_free(out, FALSE);
 }
 

@@ -37,6 +37,18 @@ test_redacts_sasl(void)
 }
 
 static void
+test_redacts_passwords(void)
+{
+    const char *join = "<presence to='room@conference.localhost/me'><x "
+                       "xmlns='http://jabber.org/protocol/muc'><password>s3cret</password></x>"
+                       "</presence>";
+    g_autofree char *out = lv_log_redact(join);
+
+    g_assert_null(strstr(out, "s3cret"));
+    g_assert_nonnull(strstr(out, "<password>[redacted]</password>"));
+}
+
+static void
 test_redacts_unterminated(void)
 {
     /* A record cut in the middle of the element hides the rest. */
@@ -84,6 +96,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/lv/log/level-parse", test_level_parse);
     g_test_add_func("/lv/log/redact/sasl", test_redacts_sasl);
+    g_test_add_func("/lv/log/redact/passwords", test_redacts_passwords);
     g_test_add_func("/lv/log/redact/unterminated", test_redacts_unterminated);
     g_test_add_func("/lv/log/redact/leaves-other-text", test_leaves_other_text);
     g_test_add_func("/lv/log/file/without-secret", test_writes_file_without_secret);
