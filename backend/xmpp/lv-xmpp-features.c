@@ -12,6 +12,7 @@ static const struct {
     { "http://jabber.org/protocol/disco#info", "lv-xmpp-account-disco.c (XEP-0030)" },
     { "http://jabber.org/protocol/disco#items", "lv-xmpp-account-disco.c (XEP-0030)" },
     { "jabber:iq:version", "lv-xmpp-account-info.c (XEP-0092)" },
+    { "jabber:x:conference", "lv-xmpp-account-muc-invite.c (XEP-0249)" },
     { "urn:xmpp:carbons:2", "messages (XEP-0280)" },
     { "urn:xmpp:chat-markers:0", "messages (XEP-0333)" },
     { "urn:xmpp:mam:2", "messages (XEP-0313)" },

@@ -1,5 +1,6 @@
 /* lv-xmpp-session: what each module of an account does when a session starts and
  * ends, in one place and in order. Runs in the account's thread. */
+#include "lv-xmpp-account-muc-admin.h"
 #include "lv-xmpp-account-private.h"
 #include "lv-xmpp-iq.h"
 
@@ -11,6 +12,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
     lv_xmpp_messages_session_started(account);
+    lv_xmpp_muc_admin_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -22,6 +24,7 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_add_handlers(account);
     lv_xmpp_messages_session_resumed(account);
+    lv_xmpp_muc_admin_session_started(account);
 }
 
 void
