@@ -109,7 +109,8 @@ what_of(LvXmppMucAdminOp op)
     return "administer the room";
 }
 
-static void send_query(AdminAsk *ask, const char *type, xmpp_stanza_t *query, LvXmppIqFunc func);
+static void send_query(AdminAsk *ask, const char *type, xmpp_stanza_t *query, LvXmppIqFunc func,
+                       gboolean drain);
 
 static GVariant *
 json_answer(const LvXmppDataform *form)
@@ -142,7 +143,9 @@ submit_changes(AdminAsk *ask, xmpp_stanza_t *reply)
         return;
     }
     xmpp_stanza_t *query = lv_xmpp_muc_admin_new_config_set(ask->account->xctx, submit);
-    send_query(ask, "set", query, on_done);
+    /* Inside a libstrophe handler: the turn running it writes the submission (a
+     * nested run would re-enter the XML parser). */
+    send_query(ask, "set", query, on_done, FALSE);
     xmpp_stanza_release(query);
 }
 
@@ -184,9 +187,10 @@ on_form_for_change(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *e
 }
 
 /* Sends @query (not taken) in an IQ of @type to the room; @func gets the answer. The
- * request owns @ask unless @func is on_form_for_change, which passes it on. */
+ * request owns @ask unless @func is on_form_for_change, which passes it on. With
+ * @drain, libstrophe runs now to write it (not from a libstrophe handler). */
 static void
-send_query(AdminAsk *ask, const char *type, xmpp_stanza_t *query, LvXmppIqFunc func)
+send_query(AdminAsk *ask, const char *type, xmpp_stanza_t *query, LvXmppIqFunc func, gboolean drain)
 {
     xmpp_stanza_t *iq = lv_xmpp_iq_new(ask->account, type, ask->room);
 
@@ -194,7 +198,8 @@ send_query(AdminAsk *ask, const char *type, xmpp_stanza_t *query, LvXmppIqFunc f
     lv_xmpp_iq_request(ask->account, iq, func, ask,
                        func == on_form_for_change ? NULL : admin_ask_free);
     xmpp_stanza_release(iq);
-    lv_xmpp_account_drain(ask->account);
+    if (drain)
+        lv_xmpp_account_drain(ask->account);
 }
 
 /* The query of @ask (transfer full), and the IQ type in @type; NULL with @error. */
@@ -260,7 +265,7 @@ do_admin(gpointer data)
     g_free(ask->room);
     ask->room = g_steal_pointer(&room);
     send_query(ask, type, query,
-               ask->op == LV_XMPP_MUC_ADMIN_CONFIG_SET ? on_form_for_change : on_done);
+               ask->op == LV_XMPP_MUC_ADMIN_CONFIG_SET ? on_form_for_change : on_done, TRUE);
     xmpp_stanza_release(query);
     return G_SOURCE_REMOVE;
 }

@@ -96,8 +96,6 @@ parse_mediated(xmpp_stanza_t *message, xmpp_stanza_t *x, GError **error)
     xmpp_stanza_t *decline = xmpp_stanza_get_child_by_name(x, "decline");
     xmpp_stanza_t *element = invite != NULL ? invite : decline;
 
-    if (element == NULL)
-        return NULL; /* another muc#user payload (statuses…): not ours */
     g_autofree char *room = room_jid(xmpp_stanza_get_from(message));
     if (room == NULL)
         return refuse(error, "a mediated invitation must come from the room's bare JID");
@@ -114,17 +112,31 @@ parse_mediated(xmpp_stanza_t *message, xmpp_stanza_t *x, GError **error)
     return invitation;
 }
 
+/* The <invite/> or <decline/> of a muc#user payload of @message, NULL if none. */
+static xmpp_stanza_t *
+mediated_payload(xmpp_stanza_t *message)
+{
+    xmpp_stanza_t *user = xmpp_stanza_get_child_by_ns(message, LV_NS_MUC_USER);
+
+    if (user == NULL || g_strcmp0(xmpp_stanza_get_name(user), "x") != 0)
+        return NULL;
+    xmpp_stanza_t *invite = xmpp_stanza_get_child_by_name(user, "invite");
+    return invite != NULL ? invite : xmpp_stanza_get_child_by_name(user, "decline");
+}
+
 LvXmppMucInvitation *
 lv_xmpp_muc_invite_parse(xmpp_stanza_t *message, GError **error)
 {
     if (g_strcmp0(xmpp_stanza_get_type(message), "error") == 0)
         return NULL; /* a bounce of ours, not an invitation */
+    /* First the mediated form: rooms (Prosody among them) add a jabber:x:conference
+     * element to it for older clients, which must not make the room the inviter. */
+    if (mediated_payload(message) != NULL)
+        return parse_mediated(message, xmpp_stanza_get_child_by_ns(message, LV_NS_MUC_USER),
+                              error);
     xmpp_stanza_t *direct = xmpp_stanza_get_child_by_ns(message, LV_NS_CONFERENCE);
     if (direct != NULL && g_strcmp0(xmpp_stanza_get_name(direct), "x") == 0)
         return parse_direct(message, direct, error);
-    xmpp_stanza_t *user = xmpp_stanza_get_child_by_ns(message, LV_NS_MUC_USER);
-    if (user != NULL && g_strcmp0(xmpp_stanza_get_name(user), "x") == 0)
-        return parse_mediated(message, user, error);
     return NULL;
 }
 
