@@ -565,7 +565,9 @@ lv_xmpp_dataform_changes_from_json(const char *text, GError **error)
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autoptr(GError) parse_error = NULL;
 
+    /* An empty text parses, to no root at all. */
     if (!json_parser_load_from_data(parser, text, -1, &parse_error) ||
+        json_parser_get_root(parser) == NULL ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
         g_set_error(error, LV_ERROR, LV_ERROR_DATA,
                     "the fields must be a JSON object of field name to value(s)");

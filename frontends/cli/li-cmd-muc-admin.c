@@ -274,6 +274,7 @@ on_form(LiContext *ctx, GVariant *reply)
 
     g_variant_get(reply, "(&s)", &text);
     if (!json_parser_load_from_data(parser, text, -1, NULL) ||
+        json_parser_get_root(parser) == NULL ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
         li_context_fail(ctx, g_error_new_literal(LV_ERROR, LV_ERROR_DATA,
                                                  "the backend sent a form that is not JSON"));
