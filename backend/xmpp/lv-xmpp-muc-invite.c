@@ -132,8 +132,7 @@ lv_xmpp_muc_invite_parse(xmpp_stanza_t *message, GError **error)
     /* First the mediated form: rooms (Prosody among them) add a jabber:x:conference
      * element to it for older clients, which must not make the room the inviter. */
     if (mediated_payload(message) != NULL)
-        return parse_mediated(message, xmpp_stanza_get_child_by_ns(message, LV_NS_MUC_USER),
-                              error);
+        return parse_mediated(message, xmpp_stanza_get_child_by_ns(message, LV_NS_MUC_USER), error);
     xmpp_stanza_t *direct = xmpp_stanza_get_child_by_ns(message, LV_NS_CONFERENCE);
     if (direct != NULL && g_strcmp0(xmpp_stanza_get_name(direct), "x") == 0)
         return parse_direct(message, direct, error);
