@@ -478,7 +478,9 @@ static const LiOption configure_options[] = {
       "set field NAME to VALUE (repeat NAME for the values of a multi field; an empty VALUE "
       "clears it); without -f the form is shown",
       NULL, NULL, LI_OPT_REPEAT | LI_OPT_PAIR },
-    { 0, "cancel", NULL, NULL, "cancel the configuration (a new locked room is destroyed)" },
+    { 0, "cancel", NULL, NULL,
+      "cancel the configuration (a room being created may then be destroyed, as XEP-0045 "
+      "asks; Prosody keeps it locked)" },
     { 0 },
 };
 static const LiCommand configure_command = {

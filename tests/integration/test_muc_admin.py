@@ -191,6 +191,13 @@ class MucAdmin(h.LvTestCase):
         self.assertNotIn('type="error"', joined)
         self.assertIn('code="110"', joined)
 
+    def test_configuration_cancelled(self):
+        room = self.new_room(unlock=False)
+        self.li_ok("configure", room, "--cancel")
+        self.assertIn("item-not-found", self.join(BOB, room, "bob"))  # Prosody: still locked
+        r = self.li("configure", room, "--cancel", "-f", "a", "b")
+        self.assertEqual(r.returncode, 2, r.stderr)
+
     def test_configuration_shown_submitted_and_enforced(self):
         room = self.new_room()
         form = json.loads(self.li_ok("configure", room, "-O", "json"))
