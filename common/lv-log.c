@@ -85,12 +85,11 @@ level_color(GLogLevelFlags flags)
 }
 
 /* Elements whose text content is a credential or derived from one: SASL's, and the
- * <password/> of room joins (XEP-0045), bookmarks (XEP-0048/0402) and in-band
- * registration (XEP-0077). */
-static const char *const secret_elements[] = { "auth", "response", "challenge", "success",
-                                               "password" };
+ * room password of a group chat join or invitation (XEP-0045 <password/>). */
+static const char *const sasl_elements[] = { "auth", "response", "challenge", "success",
+                                             "password" };
 
-/* Redacts the content of <NAME ...>content</NAME>. */
+/* Redacts the content of <NAME ...>content</NAME> for each SASL element. */
 static void
 redact_element(GString *text, const char *name)
 {
@@ -119,13 +118,55 @@ redact_element(GString *text, const char *name)
     }
 }
 
+/* Redacts the value of every attribute @name (' name="…"' or " name='…'"): a room
+ * password in a direct invitation (XEP-0249). */
+static void
+redact_attribute(GString *text, const char *name)
+{
+    g_autofree char *key = g_strconcat(" ", name, "=", NULL);
+    gsize from = 0;
+
+    for (char *start; (start = strstr(text->str + from, key)) != NULL;) {
+        gsize value = (gsize)(start - text->str) + strlen(key) + 1;
+        char quote = start[strlen(key)];
+        char *end = quote == '"' || quote == '\'' ? strchr(text->str + value, quote) : NULL;
+        if (end == NULL)
+            return;
+        g_string_erase(text, (gssize)value, (gssize)((gsize)(end - text->str) - value));
+        g_string_insert(text, (gssize)value, "[redacted]");
+        from = value + strlen("[redacted]");
+    }
+}
+
+/* Redacts the values of data form fields of type text-private (XEP-0004: a
+ * password, e.g. a room's secret in its configuration form). */
+static void
+redact_private_fields(GString *text)
+{
+    gsize from = 0;
+
+    for (char *start; (start = strstr(text->str + from, "text-private")) != NULL;) {
+        from = (gsize)(start - text->str) + strlen("text-private");
+        char *end = strstr(text->str + from, "</field>");
+        g_autoptr(GString) field =
+                g_string_new_len(text->str + from, end != NULL ? end - (text->str + from) : -1);
+        gsize before = field->len;
+        redact_element(field, "value");
+        g_string_erase(text, (gssize)from, (gssize)before);
+        g_string_insert(text, (gssize)from, field->str);
+        from += field->len;
+    }
+}
+
 char *
 lv_log_redact(const char *text)
 {
     GString *out = g_string_new(text != NULL ? text : "");
 
-    for (gsize i = 0; i < G_N_ELEMENTS(secret_elements); i++)
-        redact_element(out, secret_elements[i]);
+    for (gsize i = 0; i < G_N_ELEMENTS(sasl_elements); i++)
+        redact_element(out, sasl_elements[i]);
+    redact_attribute(out, "password");
+    redact_private_fields(out);
     return g_string_free(out, FALSE);
 }
 

@@ -12,6 +12,8 @@ static const LvPlugin plugins[] = {
     { "XEP-0199", lv_xep_0199_methods, NULL, NULL },              /* ping */
     { "XEP-0048", lv_xep_0048_methods, lv_xep_0048_start, lv_xep_0048_stop }, /* bookmarks */
     { "XEP-0191", lv_xep_0191_methods, NULL, NULL },                          /* blocking command */
+    { "XEP-0045 admin", lv_xep_0045_admin_methods, NULL, NULL }, /* room administration */
+    { "XEP-0249", lv_xep_0249_methods, NULL, NULL },             /* room invitations */
 };
 
 void

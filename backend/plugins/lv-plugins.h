@@ -46,5 +46,7 @@ const LvMethod *lv_xep_0048_methods(void);
 void lv_xep_0048_start(LvBackend *backend);
 void lv_xep_0048_stop(LvBackend *backend);
 const LvMethod *lv_xep_0191_methods(void);
+const LvMethod *lv_xep_0045_admin_methods(void);
+const LvMethod *lv_xep_0249_methods(void);
 
 G_END_DECLS

@@ -12,6 +12,7 @@ static const struct {
     { "http://jabber.org/protocol/disco#info", "lv-xmpp-account-disco.c (XEP-0030)" },
     { "http://jabber.org/protocol/disco#items", "lv-xmpp-account-disco.c (XEP-0030)" },
     { "jabber:iq:version", "lv-xmpp-account-info.c (XEP-0092)" },
+    { "jabber:x:conference", "lv-xmpp-account-muc-invite.c (XEP-0249)" },
     { "urn:xmpp:blocking", "lv-xmpp-account-blocking.c (XEP-0191)" },
     { "urn:xmpp:bookmarks:1+notify", "lv-xmpp-account-bookmarks.c (XEP-0402)" },
     { "urn:xmpp:carbons:2", "messages (XEP-0280)" },

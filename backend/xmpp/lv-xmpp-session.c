@@ -1,5 +1,6 @@
 /* lv-xmpp-session: what each module of an account does when a session starts and
  * ends, in one place and in order. Runs in the account's thread. */
+#include "lv-xmpp-account-muc-admin.h"
 #include "lv-xmpp-account-private.h"
 #include "lv-xmpp-iq.h"
 
@@ -16,6 +17,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
      * answer sent above), so the server answers it before any offline or archived
      * message arrives. */
     lv_xmpp_blocking_session_started(account);
+    lv_xmpp_muc_admin_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -29,6 +31,7 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_messages_session_resumed(account);
     lv_xmpp_bookmarks_session_resumed(account);
     lv_xmpp_blocking_session_started(account); /* its push route lives on the connection */
+    lv_xmpp_muc_admin_session_started(account);
 }
 
 void

@@ -306,6 +306,18 @@ store_value(LiParsed *parsed, const LiOption *o, const char *value, GError **err
     return TRUE;
 }
 
+/* An option of LI_OPT_PAIR (argparse's nargs=2, as Libervia's -f KEY VALUE) takes
+ * the next argument as its second value. */
+static gboolean
+store_second(LiParsed *parsed, const LiOption *o, char **argv, int argc, int *i, GError **error)
+{
+    if (!(o->flags & LI_OPT_PAIR))
+        return TRUE;
+    if (*i + 1 >= argc)
+        return fail(error, "argument --%s: expected 2 arguments", o->long_name);
+    return store_value(parsed, o, argv[++*i], error);
+}
+
 /* --name, --name=value, --name value. */
 static gboolean
 parse_long(LiParsed *parsed, char **argv, int argc, int *i, GError **error)
@@ -323,10 +335,12 @@ parse_long(LiParsed *parsed, char **argv, int argc, int *i, GError **error)
         return store_value(parsed, o, NULL, error);
     }
     if (eq != NULL)
-        return store_value(parsed, o, eq + 1, error);
+        return store_value(parsed, o, eq + 1, error) &&
+               store_second(parsed, o, argv, argc, i, error);
     if (*i + 1 >= argc)
         return fail(error, "argument --%s: expected one argument", name);
-    return store_value(parsed, o, argv[++*i], error);
+    return store_value(parsed, o, argv[++*i], error) &&
+           store_second(parsed, o, argv, argc, i, error);
 }
 
 /* -x, -xVALUE, -x VALUE, -vvq. */
@@ -345,10 +359,12 @@ parse_short(LiParsed *parsed, char **argv, int argc, int *i, GError **error)
             continue;
         }
         if (p[1] != '\0')
-            return store_value(parsed, o, p[1] == '=' ? p + 2 : p + 1, error);
+            return store_value(parsed, o, p[1] == '=' ? p + 2 : p + 1, error) &&
+                   store_second(parsed, o, argv, argc, i, error);
         if (*i + 1 >= argc)
             return fail(error, "argument -%c/--%s: expected one argument", *p, o->long_name);
-        return store_value(parsed, o, argv[++*i], error);
+        return store_value(parsed, o, argv[++*i], error) &&
+               store_second(parsed, o, argv, argc, i, error);
     }
     return TRUE;
 }

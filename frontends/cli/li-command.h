@@ -19,6 +19,8 @@ typedef void (*LiExecFunc)(LiContext *ctx);
 
 typedef enum {
     LI_OPT_REPEAT = 1 << 0, /* may be given several times (flags count) */
+    LI_OPT_PAIR = 1 << 1,   /* takes two values (argparse's nargs=2): li_parsed_get_strings()
+                             * lists them in pairs */
 } LiOptionFlags;
 
 typedef struct {

@@ -186,6 +186,23 @@ test_real_profile_list(void)
     assert_rejected(li_commands_root(), "profile lsit", "invalid choice: 'lsit'");
 }
 
+/* Options of two values (LI_OPT_PAIR): `muc configure -f NAME VALUE`, repeated. */
+static void
+test_real_option_pairs(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LiParsed) parsed =
+            parse(li_commands_root(), "muc configure r@m -f a 1 --field=b 2 -fa 3", &error);
+
+    g_assert_no_error(error);
+    const char *const *pairs = li_parsed_get_strings(parsed, "field");
+    const char *const expected[] = { "a", "1", "b", "2", "a", "3", NULL };
+    g_assert_cmpstrv(pairs, expected);
+    g_assert_cmpstr(li_parsed_get_positionals(parsed)[0], ==, "r@m");
+    assert_rejected(li_commands_root(), "muc configure r@m -f a", "expected 2 arguments");
+    assert_rejected(li_commands_root(), "muc configure r@m --field a", "expected 2 arguments");
+}
+
 static void
 test_never_crashes_on_odd_input(void)
 {
@@ -237,6 +254,7 @@ main(int argc, char **argv)
     g_test_add_func("/li/args/rejects-bad-input", test_rejections);
     g_test_add_func("/li/args/help-and-version", test_help_and_version);
     g_test_add_func("/li/args/real-tree/profile-list", test_real_profile_list);
+    g_test_add_func("/li/args/real-tree/option-pairs", test_real_option_pairs);
     g_test_add_func("/li/args/never-crashes-on-odd-input", test_never_crashes_on_odd_input);
     g_test_add_func("/li/docs/from-tables", test_docs_from_tables);
     return g_test_run();

@@ -36,6 +36,32 @@ test_redacts_sasl(void)
     g_assert_null(strstr(b, "dj1w"));
 }
 
+/* Room passwords (XEP-0045 joins and invitations, XEP-0249 invitations). */
+static void
+test_redacts_room_passwords(void)
+{
+    g_autofree char *joined =
+            lv_log_redact("<presence to='r@c/n'><x xmlns='http://jabber.org/protocol/muc'>"
+                          "<password>hunter2</password></x></presence>");
+    g_autofree char *direct = lv_log_redact("<x xmlns=\"jabber:x:conference\" jid=\"r@c\" "
+                                            "password=\"hunter2\" reason=\"tea\"/>"
+                                            "<x password='s3cret'/><x password=unquoted>");
+
+    g_assert_null(strstr(joined, "hunter2"));
+    g_assert_nonnull(strstr(joined, "<password>[redacted]</password>"));
+    g_assert_null(strstr(direct, "hunter2"));
+    g_assert_null(strstr(direct, "s3cret"));
+    g_assert_nonnull(strstr(direct, "password=\"[redacted]\" reason=\"tea\""));
+
+    g_autofree char *form = lv_log_redact(
+            "<field type='text-private' var='muc#roomconfig_roomsecret'><value>s3cret</value>"
+            "</field><field var='muc#roomconfig_roomname'><value>Tea</value></field>"
+            "<field var='x' type=\"text-private\"><value>cut");
+    g_assert_null(strstr(form, "s3cret"));
+    g_assert_null(strstr(form, "cut"));
+    g_assert_nonnull(strstr(form, "<value>Tea</value>"));
+}
+
 static void
 test_redacts_passwords(void)
 {
@@ -98,6 +124,7 @@ main(int argc, char **argv)
     g_test_add_func("/lv/log/redact/sasl", test_redacts_sasl);
     g_test_add_func("/lv/log/redact/passwords", test_redacts_passwords);
     g_test_add_func("/lv/log/redact/unterminated", test_redacts_unterminated);
+    g_test_add_func("/lv/log/redact/room-passwords", test_redacts_room_passwords);
     g_test_add_func("/lv/log/redact/leaves-other-text", test_leaves_other_text);
     g_test_add_func("/lv/log/file/without-secret", test_writes_file_without_secret);
     return g_test_run();
