@@ -84,6 +84,10 @@ extra_for(const LvXmppMessage *message)
         json_builder_set_member_name(builder, "delay");
         json_builder_add_double_value(builder, message->delay);
     }
+    if (message->oob_url != NULL) {
+        json_builder_set_member_name(builder, "oob_url");
+        json_builder_add_string_value(builder, message->oob_url);
+    }
     if (message->error_condition != NULL) {
         json_builder_set_member_name(builder, "error");
         json_builder_add_string_value(builder, message->error_condition);

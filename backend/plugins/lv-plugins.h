@@ -42,5 +42,7 @@ void lv_xep_0092_start(LvBackend *backend);
 void lv_xep_0115_start(LvBackend *backend);
 void lv_xep_0115_stop(LvBackend *backend);
 const LvMethod *lv_xep_0199_methods(void);
+const LvMethod *lv_xep_0363_methods(void);
+const LvMethod *lv_misc_download_methods(void);
 
 G_END_DECLS
