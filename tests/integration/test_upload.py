@@ -1,0 +1,241 @@
+"""HTTP File Upload (XEP-0363) and downloads with a real Prosody (upload.localhost,
+http_file_share over HTTPS with the test CA): a file uploaded and its URL sent to a
+contact (XEP-0066), fetched back with `li file get` byte for byte; the backend keeps
+answering during a large upload; a server without the service and a file over the
+limit give clear errors; hostile file names from a scripted HTTPS endpoint stay in
+downloads_dir; an HTTP 403 is a progressError with its status."""
+import http.server
+import json
+import os
+import ssl
+import subprocess
+import threading
+import time
+
+import lvharness as h
+
+LIMIT = 120 * 1024 * 1024
+BIG_MB = 30  # large enough to last seconds: Prosody takes about 2 MB/s here
+PLUGIN = "org.libervia.Libervia.plugin"
+
+
+class Scripted(http.server.BaseHTTPRequestHandler):
+    """A tiny HTTPS endpoint (the test CA's server certificate) for the cases
+    Prosody never produces: hostile Content-Disposition names, a 403."""
+
+    ROUTES = {
+        "/cd-traversal": ("attachment; filename=\"../../escaped\x01name.txt\"", b"one"),
+        "/cd-encoded": ("attachment; filename*=UTF-8''..%2F..%2F.hidden%E2%80%AEtxt.exe", b"two"),
+        "/..%2F..%2Furl-escape": (None, b"three"),
+    }
+
+    def do_GET(self):
+        if self.path == "/forbidden":
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        route = self.ROUTES.get(self.path)
+        if route is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        disposition, body = route
+        self.send_response(200)
+        if disposition is not None:
+            self.send_header("Content-Disposition", disposition)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def wait_exit(proc, seconds):
+    try:
+        proc.wait(seconds)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
+
+
+class Upload(h.LvTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.prosody = h.Prosody(upload_size_limit=LIMIT)
+        cls.bare = h.Prosody(upload=False)
+        cls.alice = cls.prosody.register("alice", "alice-pw")
+        cls.bob = cls.prosody.register("bob", "bob-pw")
+        cls.carol = cls.bare.register("carol", "carol-pw")
+        cls.home = h.Home()
+        cls.downloads = os.path.join(cls.home.root, "downloads")
+        cls.home.write_config(f"downloads_dir = {cls.downloads}\n")
+        h.PrivateBus(cls.home, activation=False)
+        cls.env = cls.home.env
+        # One bundle: both servers' test CAs (the scripted endpoint uses the first's).
+        bundle = os.path.join(cls.home.root, "test-cas.pem")
+        with open(bundle, "w", encoding="utf-8") as out:
+            for ca in (cls.prosody.ca_file, cls.bare.ca_file):
+                with open(ca, encoding="utf-8") as f:
+                    out.write(f.read())
+        cls.env["SSL_CERT_FILE"] = bundle
+        cls.backend = h.Foreground(cls.env).wait_ready()
+        checker = cls("test_slot_on_the_bridge")  # xmpp_profile asserts through a test
+        h.xmpp_profile(checker, cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
+        h.xmpp_profile(checker, cls.env, cls.prosody, "bob", cls.bob, "bob-pw")
+        h.xmpp_profile(checker, cls.env, cls.bare, "carol", cls.carol, "carol-pw")
+        cls.files = os.path.join(cls.home.root, "files")
+        os.makedirs(cls.files)
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cls.prosody.cert_file, cls.prosody.key_file)
+        cls.server.socket = context.wrap_socket(cls.server.socket, server_side=True)
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.scripted = f"https://localhost:{cls.server.server_address[1]}"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.backend.stop()
+        cls.prosody.stop()
+        cls.bare.stop()
+
+    def li(self, *args, code=0, timeout=60):
+        r = subprocess.run([h.LI, *args], env=self.env, capture_output=True, text=True,
+                           timeout=timeout)
+        if r.returncode != code:
+            raise AssertionError(f"li {args}: exit {r.returncode}: {r.stdout} {r.stderr}")
+        return r
+
+    def make_file(self, name, size):
+        path = os.path.join(self.files, name)
+        with open(path, "wb") as f:
+            f.write(os.urandom(size))
+        return path
+
+    def test_upload_send_and_get(self):
+        path = self.make_file("report 1.bin", 10 * 1024 * 1024)
+        r = self.li("file", "upload", path, self.bob, "-p", "alice")
+        url = r.stdout.strip()
+        self.assertTrue(url.startswith(f"https://localhost:{self.prosody.https_port}/"), url)
+
+        def oob_messages():
+            out = self.li("message", "history", self.alice, "-p", "bob", "-m", "-1",
+                          "-O", "json").stdout
+            return [m for m in json.loads(out) if m["extra"].get("oob_url") == url]
+        h.wait_for(lambda: oob_messages(), 15, 0.2, "bob's copy of the URL")
+        self.assertEqual(oob_messages()[0]["message"], {"": url})
+        # Ours is in alice's history too, with the URL in its extra.
+        sent = json.loads(self.li("message", "history", self.bob, "-p", "alice", "-m", "-1",
+                                  "-O", "json").stdout)
+        self.assertTrue(any(m["extra"].get("oob_url") == url for m in sent))
+
+        dest = os.path.join(self.files, "fetched.bin")
+        r = self.li("file", "get", url, "-p", "bob", "-o", dest)
+        self.assertEqual(r.stdout.strip(), dest)
+        with open(path, "rb") as a, open(dest, "rb") as b:
+            self.assertTrue(a.read() == b.read(), "the download differs from the upload")
+        # Into downloads_dir under the URL's name; a second time refused without -f.
+        r = self.li("file", "get", url, "-p", "bob")
+        saved = r.stdout.strip()
+        self.assertEqual(os.path.dirname(saved), os.path.realpath(self.downloads))
+        self.assertEqual(os.path.basename(saved), "report 1.bin")
+        r = self.li("file", "get", url, "-p", "bob", code=1)
+        self.assertIn("already exists", r.stderr)
+        self.li("file", "get", url, "-p", "bob", "-f")
+        self.assertEqual(os.path.getsize(saved), os.path.getsize(path))
+        self.assertNoPartial()
+
+    def assertNoPartial(self):
+        for d in (self.downloads, self.files):
+            if not os.path.isdir(d):
+                continue
+            leftovers = [n for n in os.listdir(d) if n.endswith(".part")]
+            self.assertEqual(leftovers, [], f"partial files in {d}")
+
+    def test_slot_on_the_bridge(self):
+        r = h.gdbus_call(self.env, "fileHTTPUploadGetSlot", "x.txt", "12", "text/plain", "",
+                         "alice", interface=PLUGIN)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("https://localhost:", r.stdout)
+        self.assertIn("'Authorization': 'Bearer ", r.stdout)
+
+    def test_backend_answers_during_large_upload(self):
+        path = os.path.join(self.files, "big.bin")
+        with open(path, "wb") as f:
+            chunk = os.urandom(1024 * 1024)
+            for _ in range(BIG_MB):
+                f.write(chunk)
+        proc = subprocess.Popen([h.LI, "file", "upload", path, "-p", "alice"], env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        latencies, during = [], 0
+        try:
+            # A probe every 0.1 s: measuring must not starve the two cores it measures.
+            while proc.poll() is None and not wait_exit(proc, 0.1):
+                start = time.monotonic()
+                r = h.gdbus_call(self.env, "progressGetAll", "alice")
+                latencies.append(time.monotonic() - start)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                if "'position'" in r.stdout:
+                    during += 1
+                    start = time.monotonic()
+                    r = h.gdbus_call(self.env, "historyGet", self.bob, self.alice, "5", "true",
+                                     "@a{ss} {}", "alice")
+                    latencies.append(time.monotonic() - start)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            h.kill_group(proc)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertTrue(out.strip().startswith("https://"), out)
+        self.assertGreater(during, 0, "no call was made while the upload ran")
+        self.assertLess(max(latencies), 1.0, f"slowest answer during the upload: {max(latencies)}")
+
+    def test_no_upload_service(self):
+        path = self.make_file("small.txt", 100)
+        r = self.li("file", "upload", path, "-p", "carol", code=18)
+        self.assertIn("the server of carol offers no HTTP upload service", r.stderr)
+
+    def test_file_over_limit(self):
+        path = os.path.join(self.files, "huge.bin")
+        with open(path, "wb") as f:
+            f.truncate(LIMIT + 1)  # sparse: costs no disk
+        r = self.li("file", "upload", path, "-p", "alice", code=17)
+        self.assertIn(f"takes at most {LIMIT}", r.stderr)
+
+    def test_hostile_names_stay_in_downloads_dir(self):
+        real = os.path.realpath(self.downloads)
+        for route, expected in (("/cd-traversal", "escapedname.txt"),
+                                ("/cd-encoded", "hiddentxt.exe"),
+                                ("/..%2F..%2Furl-escape", "url-escape")):
+            r = self.li("file", "get", self.scripted + route, "-p", "bob")
+            saved = r.stdout.strip()
+            self.assertEqual(os.path.dirname(saved), real, route)
+            self.assertEqual(os.path.basename(saved), expected, route)
+        outside = [n for n in os.listdir(self.home.root) if "escape" in n]
+        self.assertEqual(outside, [])
+        # A symbolic link where the file would go is never followed nor replaced.
+        target = os.path.join(self.files, "victim")
+        os.symlink(target, os.path.join(self.downloads, "url-escape2"))
+        Scripted.ROUTES["/url-escape2"] = (None, b"four")
+        r = self.li("file", "get", self.scripted + "/url-escape2", "-p", "bob", "-f", code=1)
+        self.assertIn("not a regular file", r.stderr)
+        self.assertFalse(os.path.exists(target))
+        self.assertNoPartial()
+
+    def test_forbidden_is_a_progress_error(self):
+        monitor = h.BusMonitor(self.env)
+        r = self.li("file", "get", self.scripted + "/forbidden", "-p", "bob", code=1)
+        self.assertIn("HTTP 403", r.stderr)
+        self.assertIn("HTTP 403 Forbidden", monitor.text())
+        self.assertNoPartial()
+
+    def test_plain_http_refused(self):
+        r = self.li("file", "get", "http://localhost:1/x", "-p", "bob", code=17)
+        self.assertIn("only https", r.stderr)
+
+
+if __name__ == "__main__":
+    h.run_tap()
