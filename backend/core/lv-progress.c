@@ -106,6 +106,19 @@ lv_progress_fail(const char *id, const char *message)
     transfer_free(transfer);
 }
 
+static gboolean
+is_of_backend(gpointer key, gpointer value, gpointer backend)
+{
+    return ((Transfer *)value)->backend == backend;
+}
+
+void
+lv_progress_stop(LvBackend *backend)
+{
+    if (transfers != NULL)
+        g_hash_table_foreach_remove(transfers, is_of_backend, backend);
+}
+
 /* {position, size} of @transfer (transfer floating). */
 static GVariant *
 position_of(const Transfer *transfer)

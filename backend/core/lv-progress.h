@@ -27,6 +27,9 @@ void lv_progress_fail(const char *id, const char *message);
 /* TRUE while @id is in progress. */
 gboolean lv_progress_is_running(const char *id);
 
+/* Forgets the transfers of @backend (it stops: their ends will not be signalled). */
+void lv_progress_stop(LvBackend *backend);
+
 /* progressGet, progressGetAll, progressGetAllMetadata. */
 const LvMethod *lv_progress_methods(void);
 

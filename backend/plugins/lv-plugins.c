@@ -11,7 +11,7 @@ static const LvPlugin plugins[] = {
     { "XEP-0092", lv_xep_0092_methods, lv_xep_0092_start, NULL }, /* software version */
     { "XEP-0115", NULL, lv_xep_0115_start, lv_xep_0115_stop },    /* entity capabilities */
     { "XEP-0199", lv_xep_0199_methods, NULL, NULL },              /* ping */
-    { "PROGRESS", lv_progress_methods, NULL, NULL },              /* transfers in progress */
+    { "PROGRESS", lv_progress_methods, NULL, lv_progress_stop },  /* transfers in progress */
     { "XEP-0363", lv_xep_0363_methods, NULL, NULL },              /* HTTP file upload */
     { "DOWNLOAD", lv_misc_download_methods, NULL, NULL },         /* file download */
 };
