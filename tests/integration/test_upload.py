@@ -49,8 +49,44 @@ class Scripted(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_PUT(self):
+        # An expired or forbidden slot: the body read, then refused.
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def log_message(self, *args):
         pass
+
+
+# A slixmpp client posing as an upload service whose slots the web server refuses.
+SERVICE = r"""
+import asyncio, ssl, sys, slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
+from slixmpp.xmlstream import ET
+NS = "urn:xmpp:http:upload:0"
+jid, password, ca, port, put = sys.argv[1:6]
+c = slixmpp.ClientXMPP(jid, password)
+c.register_plugin("xep_0030")
+c.ssl_context = ssl.create_default_context(cafile=ca)
+def slot(iq):
+    reply = iq.reply()
+    element = ET.Element(f"{{{NS}}}slot")
+    ET.SubElement(element, f"{{{NS}}}put", url=put)
+    ET.SubElement(element, f"{{{NS}}}get", url=put)
+    reply.append(element)
+    reply.send()
+c.register_handler(Callback("slot", MatchXPath(f"{{jabber:client}}iq/{{{NS}}}request"), slot))
+async def started(e):
+    c["xep_0030"].add_feature(NS)
+    c.send_presence()
+    print("READY", flush=True)
+c.add_event_handler("session_start", started)
+c.connect(("127.0.0.1", int(port)))
+asyncio.get_event_loop().run_until_complete(c.disconnected)
+"""
 
 
 def wait_exit(proc, seconds):
@@ -258,6 +294,29 @@ class Upload(h.LvTestCase):
         self.assertIn(repr(path), r.stdout)
         with open(path, "rb") as f:
             self.assertEqual(f.read(), b"done")
+
+    def test_forbidden_slot_is_a_progress_error(self):
+        service = self.prosody.register("service", "service-pw") + "/upload"
+        proc = subprocess.Popen(
+            ["/usr/bin/python3", "-c", SERVICE, service, "service-pw", self.prosody.ca_file,
+             str(self.prosody.c2s_port), self.scripted + "/forbidden-put"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            start_new_session=True)
+        try:
+            self.assertEqual(proc.stdout.readline().strip(), "READY")
+            path = self.make_file("refused.txt", 1000)
+            monitor = h.BusMonitor(self.env)
+            r = h.gdbus_call(self.env, "fileUpload", path, "", service, "{}", "alice",
+                             interface=PLUGIN)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("'progress'", r.stdout)
+            h.wait_for(lambda: not h.gdbus_call(self.env, "progressGetAll", "alice").stdout
+                       .count("'position'"), 10, 0.1, "the upload to end")
+            signals = monitor.text()
+            self.assertIn("progressError", signals)
+            self.assertIn("HTTP 403 Forbidden", signals)
+        finally:
+            h.kill_group(proc)
 
     def test_plain_http_refused(self):
         r = self.li("file", "get", "http://localhost:1/x", "-p", "bob", code=17)
