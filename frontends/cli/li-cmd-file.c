@@ -316,7 +316,8 @@ file_get(LiContext *ctx)
 
 static const LiOption upload_options[] = {
     { 'e', "encrypt", NULL, NULL, "encrypt file using OMEMO if possible (not supported yet)" },
-    { 0, "ignore-tls-errors", NULL, NULL, "ignore invalide TLS certificate (/!\\ Dangerous /!\\)" },
+    { 0, "ignore-tls-errors", NULL, NULL,
+      "ignore an invalid TLS certificate (dangerous: the transfer is not protected)" },
     { 'P', "progress", NULL, NULL, "display a progress bar (on a terminal)" },
     { 0 },
 };
@@ -339,7 +340,8 @@ static const LiOption get_options[] = {
     { 'o', "dest-file", NULL, "DEST_FILE",
       "destination file (DEFAULT: the name from the server, in downloads_dir)" },
     { 'f', "force", NULL, NULL, "overwrite existing file without confirmation" },
-    { 0, "ignore-tls-errors", NULL, NULL, "ignore invalide TLS certificate (/!\\ Dangerous /!\\)" },
+    { 0, "ignore-tls-errors", NULL, NULL,
+      "ignore an invalid TLS certificate (dangerous: the transfer is not protected)" },
     { 'P', "progress", NULL, NULL, "display a progress bar (on a terminal)" },
     { 0 },
 };
