@@ -318,6 +318,17 @@ class Upload(h.LvTestCase):
         finally:
             h.kill_group(proc)
 
+    def test_progress_bar_on_a_terminal(self):
+        path = self.make_file("bar.bin", 10 * 1024 * 1024)
+        pty = h.Pty([h.LI, "file", "upload", path, "-P", "-p", "alice"], self.env)
+        shown = pty.expect("/10.5 MB")  # at least one bar drawn while it ran
+        self.assertIn("%", shown)
+        self.assertEqual(pty.wait(30), 0)
+        self.assertIn("https://localhost:", pty.buffer.decode(errors="replace"))
+        # Without a terminal, no bar at all.
+        r = self.li("file", "upload", path, "-P", "-p", "alice")
+        self.assertEqual(r.stderr, "")
+
     def test_plain_http_refused(self):
         r = self.li("file", "get", "http://localhost:1/x", "-p", "bob", code=17)
         self.assertIn("only https", r.stderr)
