@@ -89,6 +89,34 @@ asyncio.get_event_loop().run_until_complete(c.disconnected)
 """
 
 
+class SignalWatch:
+    """`gdbus monitor` of the backend, line-buffered so that a signal can be waited
+    for as it comes (h.BusMonitor's output arrives only when it stops)."""
+
+    def __init__(self, env):
+        self.proc = subprocess.Popen(
+            ["stdbuf", "-oL", "gdbus", "monitor", "--session", "--dest", h.BUS_NAME], env=env,
+            stdout=subprocess.PIPE, start_new_session=True)
+        h.at_teardown(lambda: h.kill_group(self.proc))
+        self.seen = ""
+        # Subscribed once it has printed who owns the name.
+        self.until("is owned by")
+
+    def until(self, marker, timeout=10):
+        """What it printed up to the line with @marker (or the timeout)."""
+        import select
+        deadline = time.monotonic() + timeout
+        while marker not in self.seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if ready:
+                # os.read: a buffered readline would hide the next lines from select.
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                self.seen += chunk.decode(errors="replace")
+        return self.seen
+
+
 def wait_exit(proc, seconds):
     try:
         proc.wait(seconds)
@@ -276,10 +304,10 @@ class Upload(h.LvTestCase):
         self.assertNoPartial()
 
     def test_forbidden_is_a_progress_error(self):
-        monitor = h.BusMonitor(self.env)
+        monitor = SignalWatch(self.env)
         r = self.li("file", "get", self.scripted + "/forbidden", "-p", "bob", code=1)
         self.assertIn("HTTP 403", r.stderr)
-        self.assertIn("HTTP 403 Forbidden", monitor.text())
+        self.assertIn("HTTP 403 Forbidden", monitor.until("progressError"))
         self.assertNoPartial()
 
     def test_download_complete_answers_the_path(self):
@@ -305,14 +333,12 @@ class Upload(h.LvTestCase):
         try:
             self.assertEqual(proc.stdout.readline().strip(), "READY")
             path = self.make_file("refused.txt", 1000)
-            monitor = h.BusMonitor(self.env)
+            monitor = SignalWatch(self.env)
             r = h.gdbus_call(self.env, "fileUpload", path, "", service, "{}", "alice",
                              interface=PLUGIN)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("'progress'", r.stdout)
-            h.wait_for(lambda: not h.gdbus_call(self.env, "progressGetAll", "alice").stdout
-                       .count("'position'"), 10, 0.1, "the upload to end")
-            signals = monitor.text()
+            signals = monitor.until("progressError")
             self.assertIn("progressError", signals)
             self.assertIn("HTTP 403 Forbidden", signals)
         finally:
