@@ -57,6 +57,55 @@ outgoing_row(const LvJid *own, const LvJid *to, const char *type, GVariant *mess
     return row;
 }
 
+/* The extra JSON of our row: the XEP-0066 URL attached, if any (transfer full). */
+static char *
+outgoing_extra(const char *oob_url)
+{
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+
+    json_builder_begin_object(builder);
+    if (oob_url != NULL) {
+        json_builder_set_member_name(builder, "oob_url");
+        json_builder_add_string_value(builder, oob_url);
+    }
+    json_builder_end_object(builder);
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    return json_to_string(root, FALSE);
+}
+
+/* The "oob_url" of messageSend's extra JSON (an uploaded file's URL, sent with
+ * XEP-0066) in @url (transfer full; NULL when absent); FALSE if the extra is not
+ * JSON or the URL not a plain http(s) URL. */
+static gboolean
+oob_url_of(const char *extra_text, char **url, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root = NULL;
+
+    *url = NULL;
+    if (extra_text[0] == '\0')
+        return TRUE;
+    if (!json_parser_load_from_data(parser, extra_text, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser))) {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "extra is not a JSON object: %s", extra_text);
+        return FALSE;
+    }
+    const char *text =
+            json_object_get_string_member_with_default(json_node_get_object(root), "oob_url", NULL);
+    if (text == NULL)
+        return TRUE;
+    g_autoptr(GUri) uri = g_uri_parse(text, G_URI_FLAGS_NONE, NULL);
+    const char *scheme = uri != NULL ? g_uri_get_scheme(uri) : "";
+    if (strpbrk(text, " \t\r\n") != NULL ||
+        (g_ascii_strcasecmp(scheme, "https") != 0 && g_ascii_strcasecmp(scheme, "http") != 0)) {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "extra oob_url is not an http(s) URL: %s",
+                    text);
+        return FALSE;
+    }
+    *url = g_strdup(text);
+    return TRUE;
+}
+
 static LvXmppOutgoing *
 outgoing_of(const LvHistoryRow *row, const char *to)
 {
@@ -100,19 +149,22 @@ method_message_send(LvBackend *backend, LvInvocation *invocation)
     const char *to_jid = NULL, *type = NULL, *key = NULL;
     g_autoptr(GVariant) message = NULL;
     g_autoptr(GVariant) subject = NULL;
+    const char *extra = NULL;
     g_autoptr(LvJid) to = NULL;
     g_autofree char *own_text = NULL;
+    g_autofree char *oob_url = NULL;
     GError *error = NULL;
     gboolean inserted = FALSE;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s@a{ss}@a{ss}&s&s&s)", &to_jid,
-                  &message, &subject, &type, NULL, &key);
+                  &message, &subject, &type, &extra, &key);
     LvProfiles *profiles = lv_backend_get_profiles(backend);
     g_autoptr(LvStoredProfile) profile = lv_profiles_resolve_for(profiles, invocation, key);
     if (profile == NULL)
         return;
     LvXmppAccount *account = NULL;
     if (!check_send(to_jid, message, subject, &type, &to, &error) ||
+        !oob_url_of(extra, &oob_url, &error) ||
         (account = lv_connections_get_sending_account(lv_backend_get_connections(backend),
                                                       profile->name, &own_text, &error)) == NULL) {
         lv_invocation_return_error(invocation, error);
@@ -120,6 +172,8 @@ method_message_send(LvBackend *backend, LvInvocation *invocation)
     }
     g_autoptr(LvJid) own = lv_jid_parse(own_text, NULL);
     g_autoptr(LvHistoryRow) row = outgoing_row(own, to, type, message, subject);
+    g_free(row->extra);
+    row->extra = outgoing_extra(oob_url);
     g_autofree char *uid = lv_storage_history_add(lv_profiles_get_storage(profiles), profile->id,
                                                   row, &inserted, &error);
     if (uid == NULL) {
@@ -127,7 +181,9 @@ method_message_send(LvBackend *backend, LvInvocation *invocation)
         return;
     }
     g_autofree char *to_text = lv_jid_dup_string(to);
-    lv_xmpp_account_send_message(account, outgoing_of(row, to_text));
+    LvXmppOutgoing *outgoing = outgoing_of(row, to_text);
+    outgoing->oob_url = g_strdup(oob_url);
+    lv_xmpp_account_send_message(account, outgoing);
     lv_invocation_return_value(invocation, NULL);
     lv_backend_emit_signal_for(backend, "messageNew", lv_history_row_to_variant(row),
                                profile->name);

@@ -84,6 +84,10 @@ extra_for(const LvXmppMessage *message)
         json_builder_set_member_name(builder, "delay");
         json_builder_add_double_value(builder, message->delay);
     }
+    if (message->oob_url != NULL) {
+        json_builder_set_member_name(builder, "oob_url");
+        json_builder_add_string_value(builder, message->oob_url);
+    }
     if (message->error_condition != NULL) {
         json_builder_set_member_name(builder, "error");
         json_builder_add_string_value(builder, message->error_condition);
@@ -309,6 +313,21 @@ mam_set_last(gpointer data, const char *archive, const char *last_id, GError **e
                                    g_get_real_time() / 1e6, error);
 }
 
+/* The XEP-0066 URL kept in our row's extra (messageSend's oob_url), so that a message
+ * sent again after a reconnection still carries it (transfer full). */
+static char *
+oob_url_of_row(const LvHistoryRow *row)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonNode *root = NULL;
+
+    if (row->extra == NULL || !json_parser_load_from_data(parser, row->extra, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser)))
+        return NULL;
+    return g_strdup(json_object_get_string_member_with_default(json_node_get_object(root),
+                                                               "oob_url", NULL));
+}
+
 static GPtrArray *
 outbox(gpointer data, GError **error)
 {
@@ -328,6 +347,7 @@ outbox(gpointer data, GError **error)
         outgoing->type = g_strdup(row->type);
         outgoing->bodies = g_variant_ref(row->messages);
         outgoing->subjects = g_variant_ref(row->subjects);
+        outgoing->oob_url = oob_url_of_row(row);
         g_ptr_array_add(messages, outgoing);
     }
     if (rows == NULL && error != NULL && *error != NULL) {

@@ -4,6 +4,7 @@
 #include "lv-connections.h"
 #include "lv-jid.h"
 #include "lv-profiles.h"
+#include "lv-progress.h"
 
 static const LvPlugin plugins[] = {
     { "XEP-0030", lv_xep_0030_methods, NULL, NULL },              /* service discovery */
@@ -14,6 +15,9 @@ static const LvPlugin plugins[] = {
     { "XEP-0191", lv_xep_0191_methods, NULL, NULL },                          /* blocking command */
     { "XEP-0045 admin", lv_xep_0045_admin_methods, NULL, NULL }, /* room administration */
     { "XEP-0249", lv_xep_0249_methods, NULL, NULL },             /* room invitations */
+    { "PROGRESS", lv_progress_methods, NULL, lv_progress_stop }, /* transfers in progress */
+    { "XEP-0363", lv_xep_0363_methods, NULL, NULL },             /* HTTP file upload */
+    { "DOWNLOAD", lv_misc_download_methods, NULL, NULL },        /* file download */
 };
 
 void

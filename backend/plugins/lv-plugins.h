@@ -48,5 +48,7 @@ void lv_xep_0048_stop(LvBackend *backend);
 const LvMethod *lv_xep_0191_methods(void);
 const LvMethod *lv_xep_0045_admin_methods(void);
 const LvMethod *lv_xep_0249_methods(void);
+const LvMethod *lv_xep_0363_methods(void);
+const LvMethod *lv_misc_download_methods(void);
 
 G_END_DECLS

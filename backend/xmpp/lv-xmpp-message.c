@@ -38,6 +38,7 @@ lv_xmpp_message_free(LvXmppMessage *message)
     g_free(message->retract_id);
     g_free(message->error_condition);
     g_free(message->mam_query_id);
+    g_free(message->oob_url);
     g_free(message);
 }
 
@@ -54,6 +55,7 @@ lv_xmpp_outgoing_free(LvXmppOutgoing *outgoing)
     g_free(outgoing->thread);
     g_free(outgoing->replace_id);
     g_free(outgoing->retract_id);
+    g_free(outgoing->oob_url);
     g_free(outgoing);
 }
 
@@ -179,6 +181,27 @@ child_in(xmpp_stanza_t *message, const char *ns, const char *const *names)
     return NULL;
 }
 
+/* The XEP-0066 URL of @stanza: only a web URL without spaces or controls, as frontends
+ * offer it for download (transfer full). */
+static char *
+oob_url_of(xmpp_stanza_t *stanza)
+{
+    xmpp_stanza_t *x = xmpp_stanza_get_child_by_name_and_ns(stanza, "x", LV_NS_OOB);
+    g_autofree char *url = text_of(x != NULL ? xmpp_stanza_get_child_by_name(x, "url") : NULL);
+
+    if (url == NULL)
+        return NULL;
+    g_strstrip(url);
+    for (const char *p = url; *p != '\0'; p++) {
+        if ((guchar)*p <= ' ' || *p == 0x7f)
+            return NULL;
+    }
+    if (strlen(url) > 4096 || (g_ascii_strncasecmp(url, "https://", 8) != 0 &&
+                               g_ascii_strncasecmp(url, "http://", 7) != 0))
+        return NULL;
+    return g_steal_pointer(&url);
+}
+
 static void
 parse_extensions(LvXmppMessage *message, xmpp_stanza_t *stanza)
 {
@@ -214,6 +237,7 @@ parse_extensions(LvXmppMessage *message, xmpp_stanza_t *stanza)
     message->delay = lv_xmpp_parse_datetime(attribute_or_null(
             xmpp_stanza_get_child_by_name_and_ns(stanza, "delay", LV_NS_DELAY), "stamp"));
     message->thread = text_of(xmpp_stanza_get_child_by_name(stanza, "thread"));
+    message->oob_url = oob_url_of(stanza);
     xmpp_stanza_t *error = xmpp_stanza_get_child_by_name(stanza, "error");
     for (child = error != NULL ? xmpp_stanza_get_children(error) : NULL; child != NULL;
          child = xmpp_stanza_get_next(child)) {
@@ -378,8 +402,9 @@ lv_xmpp_message_to_variant(const LvXmppMessage *message)
                                                    : "";
 
     json_builder_begin_object(builder);
-    const char *keys[] = { "stanza_id", "origin_id", "thread" };
-    const char *values[] = { message->stanza_id, message->origin_id, message->thread };
+    const char *keys[] = { "stanza_id", "origin_id", "thread", "oob_url" };
+    const char *values[] = { message->stanza_id, message->origin_id, message->thread,
+                             message->oob_url };
     for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
         if (values[i] == NULL)
             continue;
@@ -435,6 +460,9 @@ lv_xmpp_message_build(xmpp_ctx_t *ctx, const LvXmppOutgoing *outgoing)
         lv_xmpp_add_text(lv_xmpp_add_child(message, "thread", NULL), outgoing->thread);
     xmpp_stanza_set_attribute(lv_xmpp_add_child(message, "origin-id", LV_NS_SID), "id",
                               outgoing->uid);
+    if (outgoing->oob_url != NULL)
+        lv_xmpp_add_text(lv_xmpp_add_child(lv_xmpp_add_child(message, "x", LV_NS_OOB), "url", NULL),
+                         outgoing->oob_url);
     if (outgoing->replace_id != NULL)
         xmpp_stanza_set_attribute(lv_xmpp_add_child(message, "replace", LV_NS_CORRECT), "id",
                                   outgoing->replace_id);

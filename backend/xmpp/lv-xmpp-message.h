@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 #define LV_NS_RSM "http://jabber.org/protocol/rsm"
 #define LV_NS_HINTS "urn:xmpp:hints"
 #define LV_NS_FALLBACK "urn:xmpp:fallback:0"
+#define LV_NS_OOB "jabber:x:oob"
 
 /* How a message reached us. */
 typedef enum {
@@ -67,6 +68,7 @@ struct _LvXmppMessage {
     gboolean no_store;     /* XEP-0334 <no-store/> or <no-permanent-store/> */
     char *error_condition; /* for type error */
     char *mam_query_id;    /* the query a MAM result answers */
+    char *oob_url;         /* XEP-0066 <x><url/></x>, e.g. an uploaded file */
 };
 
 void lv_xmpp_message_free(LvXmppMessage *message);
@@ -112,6 +114,7 @@ struct _LvXmppOutgoing {
     char *thread;       /* may be NULL */
     char *replace_id;   /* XEP-0308: the id of the message this corrects, or NULL */
     char *retract_id;   /* XEP-0424: the id of the message this retracts, or NULL */
+    char *oob_url;      /* XEP-0066: a URL to attach (an uploaded file), or NULL */
 };
 
 void lv_xmpp_outgoing_free(LvXmppOutgoing *outgoing);

@@ -2,6 +2,7 @@
 #include "li-cmd-blocking.h"
 #include "li-cmd-bookmarks.h"
 #include "li-cmd-debug.h"
+#include "li-cmd-file.h"
 #include "li-cmd-info.h"
 #include "li-cmd-message.h"
 #include "li-cmd-muc-admin.h"
@@ -13,7 +14,8 @@
 
 static const LiGroup *const groups[] = {
     &li_cmd_debug,  &li_cmd_info,     &li_cmd_message,   &li_cmd_param,     &li_cmd_profile,
-    &li_cmd_roster, &li_cmd_blocking, &li_cmd_bookmarks, &li_cmd_muc_admin, NULL,
+    &li_cmd_roster, &li_cmd_blocking, &li_cmd_bookmarks, &li_cmd_muc_admin, &li_cmd_file,
+    NULL,
 };
 
 /* Commands at the top of the tree, as in Libervia's CLI. */

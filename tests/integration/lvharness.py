@@ -254,9 +254,12 @@ class Prosody:
                "version", "register", "http"]
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
-                 without=()):
+                 without=(), upload=True, upload_size_limit=10 * 1024 * 1024):
         self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
         self.without = set(without)  # MODULES left out, e.g. {"bookmarks"}
+        # upload=False leaves out upload.localhost (a server without XEP-0363).
+        self.upload = upload
+        self.upload_size_limit = upload_size_limit
         self.dir = tempfile.mkdtemp(prefix="lv-prosody-")
         _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
         self.data = os.path.join(self.dir, "data")
@@ -334,8 +337,16 @@ Component "conference.localhost" "muc"
     modules_enabled = {{ "muc_mam" }}
 
 Component "pubsub.localhost" "pubsub"
-
+""")
+            if self.upload:
+                # upload.localhost does not resolve here: its URLs name localhost (in
+                # the certificate) and the HTTPS port actually listened on.
+                f.write(f"""
 Component "upload.localhost" "http_file_share"
+    http_host = "localhost"
+    http_external_url = "https://localhost:{self.https_port}/"
+    http_file_share_size_limit = {self.upload_size_limit}
+    http_file_share_daily_quota = {self.upload_size_limit * 100}
 """)
 
     def start(self):

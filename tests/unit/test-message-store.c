@@ -2,6 +2,8 @@
  * libervia.db in a temporary directory: a message that arrives live, as a carbon
  * and from MAM is stored once; receipts move our message's state only when its
  * recipient sends them; corrections and retractions apply only from the sender. */
+#include <string.h>
+
 #include <strophe.h>
 
 #include "lv-message-store.h"
@@ -179,6 +181,42 @@ test_edits_only_from_sender(Fixture *f, gconstpointer data)
     g_assert_true(g_variant_lookup(((LvHistoryRow *)after->pdata[0])->messages, "", "&s", &text));
 }
 
+/* XEP-0066: a received URL is kept in the extra; our pending message with one is sent
+ * again with it. */
+static void
+test_oob_url_kept(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *got = store(f, "<message from='bob@example.org/x' type='chat' "
+                                    "id='oob-000000000001'><body>https://u/f</body>"
+                                    "<x xmlns='jabber:x:oob'><url>https://u/f</url></x></message>");
+    g_autoptr(GPtrArray) rows = history(f);
+    g_assert_cmpuint(rows->len, ==, 1);
+    g_assert_nonnull(
+            strstr(((LvHistoryRow *)rows->pdata[0])->extra, "\"oob_url\":\"https://u/f\""));
+
+    g_autoptr(LvHistoryRow) row = lv_history_row_new();
+    gboolean inserted = FALSE;
+    row->uid = lv_storage_history_new_uid();
+    row->origin_id = g_strdup(row->uid);
+    row->sender_bare = g_strdup(OWN);
+    row->source = g_strdup(OWN);
+    row->dest = g_strdup("bob@example.org");
+    row->timestamp = 1;
+    row->type = g_strdup("chat");
+    row->state = g_strdup("pending");
+    row->messages = g_variant_ref_sink(g_variant_new_parsed("{'': 'https://u/mine'}"));
+    row->subjects = g_variant_ref_sink(g_variant_new_parsed("@a{ss} {}"));
+    row->extra = g_strdup("{\"oob_url\":\"https://u/mine\"}");
+    g_autofree char *uid =
+            lv_storage_history_add(f->storage, f->profile_id, row, &inserted, &error);
+    g_assert_no_error(error);
+    g_autoptr(GPtrArray) outbox = f->funcs->outbox(f->store, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(outbox->len, ==, 1);
+    g_assert_cmpstr(((LvXmppOutgoing *)outbox->pdata[0])->oob_url, ==, "https://u/mine");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -192,6 +230,7 @@ main(int argc, char **argv)
                teardown);
     g_test_add("/lv/message-store/edits-only-from-sender", Fixture, NULL, setup,
                test_edits_only_from_sender, teardown);
+    g_test_add("/lv/message-store/oob-url-kept", Fixture, NULL, setup, test_oob_url_kept, teardown);
     int status = g_test_run();
     xmpp_shutdown();
     return status;

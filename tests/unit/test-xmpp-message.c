@@ -205,6 +205,44 @@ test_build(void)
     g_variant_unref(outgoing.bodies);
 }
 
+/* XEP-0066: the URL we attach reads back; a received one is kept only when it is a
+ * plain web URL. */
+static void
+test_oob(void)
+{
+    LvXmppOutgoing outgoing = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    outgoing.uid = "uid-2";
+    outgoing.to = "bob@example.org";
+    outgoing.type = "chat";
+    outgoing.bodies = g_variant_ref_sink(g_variant_new_parsed("{'': 'https://u.example/f'}"));
+    outgoing.oob_url = "https://u.example/f";
+    xmpp_stanza_t *stanza = lv_xmpp_message_build(ctx, &outgoing);
+    xmpp_stanza_set_from(stanza, "me@example.org/home");
+    g_autoptr(LvXmppMessage) back = lv_xmpp_message_parse(stanza, &context, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->oob_url, ==, "https://u.example/f");
+    g_autoptr(GVariant) variant = g_variant_ref_sink(lv_xmpp_message_to_variant(back));
+    const char *extra = NULL;
+    g_variant_get_child(variant, 7, "&s", &extra);
+    g_assert_nonnull(strstr(extra, "\"oob_url\":\"https://u.example/f\""));
+    xmpp_stanza_release(stanza);
+    g_variant_unref(outgoing.bodies);
+
+    const char *refused[] = { "javascript:alert(1)", "https://a b/c", "file:///etc/passwd",
+                              "https://x/a\tb" };
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *xml = g_markup_printf_escaped(
+                "<message from='bob@example.org/x' type='chat'><body>b</body>"
+                "<x xmlns='jabber:x:oob'><url>%s</url></x></message>",
+                refused[i]);
+        g_autoptr(LvXmppMessage) message = parse(xml, &error);
+        g_assert_no_error(error);
+        g_assert_null(message->oob_url);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -218,6 +256,7 @@ main(int argc, char **argv)
     g_test_add_func("/lv/xmpp/message/invalid-jid-refused", test_invalid_jid);
     g_test_add_func("/lv/xmpp/message/extensions", test_extensions);
     g_test_add_func("/lv/xmpp/message/build", test_build);
+    g_test_add_func("/lv/xmpp/message/oob-url", test_oob);
     int status = g_test_run();
     xmpp_ctx_free(ctx);
     xmpp_shutdown();
