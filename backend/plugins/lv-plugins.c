@@ -10,6 +10,7 @@ static const LvPlugin plugins[] = {
     { "XEP-0092", lv_xep_0092_methods, lv_xep_0092_start, NULL }, /* software version */
     { "XEP-0115", NULL, lv_xep_0115_start, lv_xep_0115_stop },    /* entity capabilities */
     { "XEP-0199", lv_xep_0199_methods, NULL, NULL },              /* ping */
+    { "IDENTITY", lv_identity_methods, lv_identity_start, lv_identity_stop }, /* avatars, nicks */
 };
 
 void

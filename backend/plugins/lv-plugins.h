@@ -42,5 +42,8 @@ void lv_xep_0092_start(LvBackend *backend);
 void lv_xep_0115_start(LvBackend *backend);
 void lv_xep_0115_stop(LvBackend *backend);
 const LvMethod *lv_xep_0199_methods(void);
+const LvMethod *lv_identity_methods(void);
+void lv_identity_start(LvBackend *backend);
+void lv_identity_stop(LvBackend *backend);
 
 G_END_DECLS

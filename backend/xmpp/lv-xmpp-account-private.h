@@ -67,6 +67,8 @@ struct _LvXmppAccount {
     char *roster_ver;           /* thread: the version the main context keeps, NULL: none */
     gboolean features_seen;     /* thread: the features of the authenticated stream were read */
     gboolean roster_versioning; /* thread: and they offer roster versioning */
+
+    gpointer identity; /* thread: avatars and nicknames (lv-xmpp-account-identity.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -154,5 +156,11 @@ void lv_xmpp_disco_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *pres
 
 /* Software version (XEP-0092) and ping (XEP-0199) (lv-xmpp-account-info.c). */
 void lv_xmpp_info_session_started(LvXmppAccount *account);
+
+/* Avatars, nicknames, descriptions (lv-xmpp-account-identity.c). */
+void lv_xmpp_identity_session_started(LvXmppAccount *account);
+void lv_xmpp_identity_session_ended(LvXmppAccount *account);
+/* Adds our XEP-0153 avatar hash to @presence if it says we are available. */
+void lv_xmpp_identity_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *presence);
 
 G_END_DECLS

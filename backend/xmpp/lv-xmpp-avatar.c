@@ -24,6 +24,26 @@ lv_xmpp_avatar_sniff(const guint8 *data, gsize size)
     return NULL;
 }
 
+void
+lv_xmpp_avatar_dimensions(GBytes *bytes, guint *width, guint *height)
+{
+    gsize size = 0;
+    const guint8 *d = g_bytes_get_data(bytes, &size);
+    const char *type = lv_xmpp_avatar_sniff(d, size);
+
+    *width = *height = 0;
+    /* PNG: the IHDR chunk comes first, big-endian width and height at 16 and 20. */
+    if (g_strcmp0(type, "image/png") == 0 && size >= 24 && memcmp(d + 12, "IHDR", 4) == 0) {
+        *width = (guint)d[16] << 24 | (guint)d[17] << 16 | (guint)d[18] << 8 | d[19];
+        *height = (guint)d[20] << 24 | (guint)d[21] << 16 | (guint)d[22] << 8 | d[23];
+    } else if (g_strcmp0(type, "image/gif") == 0 && size >= 10) {
+        *width = (guint)d[7] << 8 | d[6]; /* the logical screen, little-endian */
+        *height = (guint)d[9] << 8 | d[8];
+    }
+    if (*width > G_MAXUINT16 || *height > G_MAXUINT16)
+        *width = *height = 0;
+}
+
 static int
 base64_value(char c)
 {

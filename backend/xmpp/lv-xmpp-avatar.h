@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * "image/gif" or "image/webp"; NULL for anything else (transfer none). */
 const char *lv_xmpp_avatar_sniff(const guint8 *data, gsize size);
 
+/* The width and height of a PNG or GIF from its header; 0 when not known (other
+ * kinds, or a header too short). */
+void lv_xmpp_avatar_dimensions(GBytes *bytes, guint *width, guint *height);
+
 /* Decodes the base64 @text (whitespace between groups allowed, as vCards fold it)
  * into at most @max_size bytes. The length is checked before anything is decoded,
  * so an oversized blob is refused without a second copy. LV_ERROR_DATA names the

@@ -11,6 +11,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
     lv_xmpp_messages_session_started(account);
+    lv_xmpp_identity_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -22,6 +23,7 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_add_handlers(account);
     lv_xmpp_messages_session_resumed(account);
+    lv_xmpp_identity_session_started(account);
 }
 
 void
@@ -29,5 +31,6 @@ lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_session_ended(account, resumable);
     lv_xmpp_disco_session_ended(account);
+    lv_xmpp_identity_session_ended(account);
     lv_xmpp_iq_session_ended(account);
 }
