@@ -1,5 +1,7 @@
 /* li-commands: the root of li's command tree: one group per li-cmd-*.c file. */
+#include "li-cmd-avatar.h"
 #include "li-cmd-debug.h"
+#include "li-cmd-identity.h"
 #include "li-cmd-info.h"
 #include "li-cmd-message.h"
 #include "li-cmd-param.h"
@@ -9,8 +11,8 @@
 #include "li-command.h"
 
 static const LiGroup *const groups[] = {
-    &li_cmd_debug,  &li_cmd_info, &li_cmd_message, &li_cmd_param, &li_cmd_profile,
-    &li_cmd_roster, NULL,
+    &li_cmd_debug,  &li_cmd_info,   &li_cmd_message,  &li_cmd_param, &li_cmd_profile,
+    &li_cmd_roster, &li_cmd_avatar, &li_cmd_identity, NULL,
 };
 
 /* Commands at the top of the tree, as in Libervia's CLI. */

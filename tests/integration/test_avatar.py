@@ -190,6 +190,27 @@ class Avatars(h.LvTestCase):
         r = self.call("identitySet", json.dumps({"colour": "red"}), "alice", ok=False)
         self.assertIn("invalid identity metadata", r.stderr)
 
+    def test_6_li(self):
+        li = lambda *args: h.li(self.env, *args)  # noqa: E731
+        r = li("avatar", "get", "-s", "-p", "bob", self.alice)  # no display: printed only
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("/cache/avatars/", r.stdout)
+        r = li("avatar", "get", "--no-cache", "-p", "bob", "nobody@localhost")
+        self.assertEqual(r.returncode, 16, r.stdout + r.stderr)
+        r = li("avatar", "set", "-p", "alice", "/nonexistent.png")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = li("identity", "set", "-p", "alice")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = li("identity", "set", "-p", "alice", "-n", "Al", "-d", "via li")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = li("identity", "get", "--no-cache", "-p", "bob", self.alice, "-O", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = json.loads(r.stdout)
+        self.assertIn("Al", data["nicknames"])
+        self.assertEqual(data["description"], "via li")
+        r = li("identity", "get", "-p", "bob", self.alice)
+        self.assertIn("description: via li", r.stdout)
+
     def test_6_real_cli(self):
         if not os.path.exists(LIBERVIA_CLI):
             self.skipTest("libervia-cli 0.9 is not installed")
