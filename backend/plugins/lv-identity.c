@@ -225,6 +225,8 @@ cached_identity(LvBackend *backend, const LvStoredProfile *profile, const char *
     const char *const *names = filter != NULL && filter[0] != NULL ? filter : metadata_names;
 
     for (guint i = 0; names[i] != NULL; i++) {
+        if (!g_strv_contains(metadata_names, names[i]))
+            continue; /* not ours to know */
         JsonNode *value = kept != NULL ? json_object_get_member(kept, names[i]) : NULL;
         if (g_str_equal(names[i], "avatar") && value != NULL && !avatar_usable(value))
             value = NULL;
@@ -291,7 +293,7 @@ method_identity_get(LvBackend *backend, LvInvocation *invocation)
     LvXmppAccount *account =
             lv_plugins_park_request(backend, invocation, profile->name, bare, &request_id);
     if (account != NULL)
-        lv_xmpp_account_identity_get(account, request_id, bare, name);
+        lv_xmpp_account_identity_get(account, request_id, bare, name, filter);
 }
 
 /* identitiesGet and identitiesBaseGet: from the cache only, as Libervia's frontends

@@ -58,6 +58,7 @@ typedef struct {
     LvXmppAvatarInfo info;
     char *entity;      /* identity requests */
     char *roster_name; /* identityGet */
+    char **filter;     /* identityGet: the names wanted, empty: all */
     char *nickname;    /* identitySet: NULL unchanged */
     char *description;
     char **nicknames; /* identityGet: found so far */
@@ -76,6 +77,7 @@ job_free(gpointer data)
     g_free(job->info.type);
     g_free(job->entity);
     g_free(job->roster_name);
+    g_strfreev(job->filter);
     g_free(job->nickname);
     g_free(job->description);
     g_strfreev(job->nicknames);
@@ -291,6 +293,14 @@ add_unique(GPtrArray *list, const char *value)
         g_ptr_array_add(list, g_strdup(value));
 }
 
+/* TRUE if identityGet's filter asks for @name. */
+static gboolean
+wanted(const Fetch *fetch, const char *name)
+{
+    return fetch->filter == NULL || fetch->filter[0] == NULL ||
+           g_strv_contains((const char *const *)fetch->filter, name);
+}
+
 static void
 done_identity(LvXmppAccount *account, Fetch *fetch, const char *json, const GError *error)
 {
@@ -317,18 +327,25 @@ done_identity(LvXmppAccount *account, Fetch *fetch, const char *json, const GErr
     lv_xmpp_identity_notify(account, fetch->entity, "nicknames", nick_json);
     lv_xmpp_identity_notify(account, fetch->entity, "description", desc_json);
     json_builder_begin_object(builder);
-    json_builder_set_member_name(builder, "nicknames");
-    json_builder_begin_array(builder);
-    for (guint i = 0; i + 1 < nicknames->len; i++)
-        json_builder_add_string_value(builder, nicknames->pdata[i]);
-    json_builder_end_array(builder);
-    json_builder_set_member_name(builder, "description");
-    json_builder_add_string_value(builder, fetch->description != NULL ? fetch->description : "");
-    json_builder_set_member_name(builder, "avatar");
-    if (json != NULL && json_parser_load_from_data(parser, json, -1, NULL))
-        json_builder_add_value(builder, json_node_copy(json_parser_get_root(parser)));
-    else
-        json_builder_add_null_value(builder);
+    if (wanted(fetch, "nicknames")) {
+        json_builder_set_member_name(builder, "nicknames");
+        json_builder_begin_array(builder);
+        for (guint i = 0; i + 1 < nicknames->len; i++)
+            json_builder_add_string_value(builder, nicknames->pdata[i]);
+        json_builder_end_array(builder);
+    }
+    if (wanted(fetch, "description")) {
+        json_builder_set_member_name(builder, "description");
+        json_builder_add_string_value(builder,
+                                      fetch->description != NULL ? fetch->description : "");
+    }
+    if (wanted(fetch, "avatar")) {
+        json_builder_set_member_name(builder, "avatar");
+        if (json != NULL && json_parser_load_from_data(parser, json, -1, NULL))
+            json_builder_add_value(builder, json_node_copy(json_parser_get_root(parser)));
+        else
+            json_builder_add_null_value(builder);
+    }
     json_builder_end_object(builder);
     g_autoptr(JsonNode) root = json_builder_get_root(builder);
     g_autofree char *text = json_to_string(root, FALSE);
@@ -387,6 +404,7 @@ do_identity_get(gpointer data)
         return G_SOURCE_REMOVE;
     Fetch *fetch = lv_xmpp_identity_fetch_new(job->entity, done_identity, job->request_id);
     fetch->roster_name = g_strdup(job->roster_name);
+    fetch->filter = g_steal_pointer(&job->filter);
     xmpp_stanza_t *iq = lv_xmpp_identity_items_request(job->account, job->entity, NS_NICK, NULL);
     lv_xmpp_identity_request(job->account, iq, on_identity_nick, fetch,
                              lv_xmpp_identity_fetch_free);
@@ -397,12 +415,13 @@ do_identity_get(gpointer data)
 
 void
 lv_xmpp_account_identity_get(LvXmppAccount *account, const char *request_id, const char *entity,
-                             const char *roster_name)
+                             const char *roster_name, const char *const *filter)
 {
     Job *job = job_new(account, request_id);
 
     job->entity = g_strdup(entity);
     job->roster_name = g_strdup(roster_name);
+    job->filter = g_strdupv((char **)filter);
     lv_xmpp_account_invoke(account, do_identity_get, job, NULL);
 }
 

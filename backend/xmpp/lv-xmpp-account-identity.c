@@ -257,6 +257,7 @@ lv_xmpp_identity_fetch_free(gpointer data)
     lv_xmpp_avatar_info_free(fetch->info);
     g_free(fetch->request_id);
     g_free(fetch->roster_name);
+    g_strfreev(fetch->filter);
     g_strfreev(fetch->nicknames);
     g_free(fetch->description);
     g_free(fetch);

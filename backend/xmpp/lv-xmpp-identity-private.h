@@ -38,6 +38,7 @@ struct _Fetch {
     FetchDone done;
     char *request_id;  /* who asked, if anyone */
     char *roster_name; /* identity requests */
+    char **filter;     /* identityGet: the names wanted, empty or NULL: all */
     char **nicknames;
     char *description;
 };

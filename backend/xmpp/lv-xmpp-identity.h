@@ -41,10 +41,11 @@ void lv_xmpp_account_avatar_get(LvXmppAccount *account, const char *request_id, 
 void lv_xmpp_account_avatar_set(LvXmppAccount *account, const char *request_id, const char *path);
 
 /* Fetches nicknames, description and avatar of @entity; REPLY data (s): the identity
- * JSON {nicknames, description, avatar}, @roster_name (may be NULL) first in the
- * nicknames. */
+ * JSON {nicknames, description, avatar} (only the names in @filter, when it is not
+ * empty), @roster_name (may be NULL) first in the nicknames. */
 void lv_xmpp_account_identity_get(LvXmppAccount *account, const char *request_id,
-                                  const char *entity, const char *roster_name);
+                                  const char *entity, const char *roster_name,
+                                  const char *const *filter);
 
 /* Publishes our nickname (@nickname NULL: unchanged) and description (NULL:
  * unchanged) in vCard4 and XEP-0172; REPLY without data. */

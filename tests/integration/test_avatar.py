@@ -174,7 +174,29 @@ class Avatars(h.LvTestCase):
         h.slixmpp(self.prosody, erin, "erin-pw", vcard_script(self.bob, self.write("erin", fake)))
         r = self.call("avatarGet", erin, "false", "bob", ok=False)
         self.assertIn("not an image", r.stderr)
-        for entity in (dave, erin):
+        # Metadata pointing to a data item that does not exist.
+        frank = self.prosody.register("frank", "frank-pw")
+        missing = "a" * 40
+        h.slixmpp(self.prosody, frank, "frank-pw", f"""
+import xml.etree.ElementTree as ET
+iq = c.make_iq_set()
+iq.append(ET.fromstring(
+    "<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+    "<publish node='urn:xmpp:avatar:metadata'><item id='{missing}'>"
+    "<metadata xmlns='urn:xmpp:avatar:metadata'>"
+    "<info id='{missing}' bytes='100' type='image/png'/></metadata></item></publish>"
+    "<publish-options><x xmlns='jabber:x:data' type='submit'>"
+    "<field var='FORM_TYPE' type='hidden'>"
+    "<value>http://jabber.org/protocol/pubsub#publish-options</value></field>"
+    "<field var='pubsub#access_model'><value>open</value></field></x></publish-options>"
+    "</pubsub>"))
+await iq.send()
+""")
+        r = self.call("avatarGet", frank, "false", "bob", ok=False)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        # Prosody answers forbidden for a node that does not exist (it hides which ones do).
+        self.assertRegex(r.stderr, "NotFound|item-not-found|forbidden")
+        for entity in (dave, erin, frank):
             r = self.call("getEntityData", entity, "['avatar']", "bob", interface=h.CORE,
                           ok=False)
             self.assertNotIn("cache_uid", r.stdout)
@@ -187,6 +209,9 @@ class Avatars(h.LvTestCase):
         self.assertIn("Ally", data["nicknames"])
         self.assertEqual(data["description"], "Hello, Bob")
         self.assertIsNotNone(data["avatar"])
+        only = json.loads(self.string_result(
+            self.call("identityGet", self.alice, "['description']", "false", "bob")))
+        self.assertEqual(only, {"description": "Hello, Bob"})
         r = self.call("identitySet", json.dumps({"colour": "red"}), "alice", ok=False)
         self.assertIn("invalid identity metadata", r.stderr)
 
