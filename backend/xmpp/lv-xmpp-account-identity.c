@@ -433,9 +433,15 @@ fetch_metadata_payload(LvXmppAccount *account, Fetch *fetch, xmpp_stanza_t *meta
 
     fetch->info =
             metadata != NULL ? lv_xmpp_avatar_parse_metadata(metadata, &disabled, &error) : NULL;
-    if (state != NULL && (fetch->info != NULL || disabled))
-        g_hash_table_replace(state->pep, g_strdup(fetch->entity),
-                             g_strdup(fetch->info != NULL ? fetch->info->id : ""));
+    if (state != NULL && (fetch->info != NULL || disabled)) {
+        const char *id = fetch->info != NULL ? fetch->info->id : "";
+        g_hash_table_replace(state->pep, g_strdup(fetch->entity), g_strdup(id));
+        /* Our own, published from here or another device: for our next presence. */
+        if (g_strcmp0(fetch->entity, account->own_bare) == 0) {
+            g_free(state->own_hash);
+            state->own_hash = g_strdup(id);
+        }
+    }
     if (disabled) {
         fetch_end(account, fetch, "null", NULL);
         return;
