@@ -39,6 +39,28 @@ test_sniff(void)
 }
 
 static void
+test_dimensions(void)
+{
+    static const guint8 ihdr[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+                                   'I',  'H', 'D', 'R', 0,    0,    1,    0,    0, 0, 0, 32 };
+    static const guint8 gif[] = { 'G', 'I', 'F', '8', '9', 'a', 10, 0, 20, 0 };
+    g_autoptr(GBytes) png_bytes = g_bytes_new_static(ihdr, sizeof ihdr);
+    g_autoptr(GBytes) gif_bytes = g_bytes_new_static(gif, sizeof gif);
+    g_autoptr(GBytes) short_png = g_bytes_new_static(png, sizeof png);
+    guint width = 1, height = 1;
+
+    lv_xmpp_avatar_dimensions(png_bytes, &width, &height);
+    g_assert_cmpuint(width, ==, 256);
+    g_assert_cmpuint(height, ==, 32);
+    lv_xmpp_avatar_dimensions(gif_bytes, &width, &height);
+    g_assert_cmpuint(width, ==, 10);
+    g_assert_cmpuint(height, ==, 20);
+    lv_xmpp_avatar_dimensions(short_png, &width, &height); /* no IHDR: not known */
+    g_assert_cmpuint(width, ==, 0);
+    g_assert_cmpuint(height, ==, 0);
+}
+
+static void
 test_decode(void)
 {
     g_autoptr(GError) error = NULL;
@@ -199,6 +221,7 @@ main(int argc, char **argv)
     xmpp_initialize();
     ctx = xmpp_ctx_new(NULL, NULL);
     g_test_add_func("/lv/xmpp/avatar/sniff", test_sniff);
+    g_test_add_func("/lv/xmpp/avatar/dimensions", test_dimensions);
     g_test_add_func("/lv/xmpp/avatar/decode/strict-and-limited", test_decode);
     g_test_add_func("/lv/xmpp/avatar/check/type-and-hash", test_check);
     g_test_add_func("/lv/xmpp/avatar/metadata/parse-build", test_metadata);
