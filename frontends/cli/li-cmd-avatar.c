@@ -102,7 +102,8 @@ avatar_set(LiContext *ctx)
 
 static const LiOption get_options[] = {
     { 0, "no-cache", NULL, NULL, "do no use cached values" },
-    { 's', "show", NULL, NULL, "show avatar" },
+    { 's', "show", NULL, NULL,
+      "show avatar ([cli] image_cmd, else xdg-open; with a display only)" },
     { 0 },
 };
 static const LiPositional get_positionals[] = { { "jid", "entity", TRUE }, { 0 } };
