@@ -29,6 +29,11 @@ static const LvConfigOption options[] = {
       "LIBERVIA_SOFTWARE_VERSION_OS",
       "Name our operating system to whoever asks our software version (XEP-0092); off for "
       "privacy." },
+    { "plugin identity", "avatar_max_size", LV_CONFIG_TYPE_INT, "4194304",
+      "LIBERVIA_AVATAR_MAX_SIZE",
+      "Largest avatar in bytes we publish or accept from a contact; bigger ones are refused." },
+    { "cli", "image_cmd", LV_CONFIG_TYPE_STRING, NULL, "LIBERVIA_IMAGE_CMD",
+      "Program li avatar get --show opens an image with (default: xdg-open)." },
     { NULL },
 };
 

@@ -18,6 +18,7 @@ static const LvPlugin plugins[] = {
     { "PROGRESS", lv_progress_methods, NULL, lv_progress_stop }, /* transfers in progress */
     { "XEP-0363", lv_xep_0363_methods, NULL, NULL },             /* HTTP file upload */
     { "DOWNLOAD", lv_misc_download_methods, NULL, NULL },        /* file download */
+    { "IDENTITY", lv_identity_methods, lv_identity_start, lv_identity_stop }, /* avatars, nicks */
 };
 
 void

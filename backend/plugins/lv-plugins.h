@@ -50,5 +50,8 @@ const LvMethod *lv_xep_0045_admin_methods(void);
 const LvMethod *lv_xep_0249_methods(void);
 const LvMethod *lv_xep_0363_methods(void);
 const LvMethod *lv_misc_download_methods(void);
+const LvMethod *lv_identity_methods(void);
+void lv_identity_start(LvBackend *backend);
+void lv_identity_stop(LvBackend *backend);
 
 G_END_DECLS

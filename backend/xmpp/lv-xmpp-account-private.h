@@ -70,6 +70,7 @@ struct _LvXmppAccount {
 
     gpointer bookmarks; /* thread: bookmarks of the session (lv-xmpp-account-bookmarks.c) */
     gpointer blocking;  /* thread: the blocklist of the session (lv-xmpp-account-blocking.c) */
+    gpointer identity;  /* thread: avatars and nicknames (lv-xmpp-account-identity.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -170,5 +171,10 @@ void lv_xmpp_blocking_session_ended(LvXmppAccount *account, gboolean resumable);
 void lv_xmpp_blocking_finalize(LvXmppAccount *account); /* thread exit */
 /* TRUE if @message comes from an entity we block: the pipeline drops it. */
 gboolean lv_xmpp_blocking_drops(LvXmppAccount *account, const LvXmppMessage *message);
+/* Avatars, nicknames, descriptions (lv-xmpp-account-identity.c). */
+void lv_xmpp_identity_session_started(LvXmppAccount *account);
+void lv_xmpp_identity_session_ended(LvXmppAccount *account);
+/* Adds our XEP-0153 avatar hash to @presence if it says we are available. */
+void lv_xmpp_identity_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *presence);
 
 G_END_DECLS

@@ -94,6 +94,7 @@ on_roster_result(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *err
     xmpp_stanza_t *presence =
             lv_xmpp_presence_build(account->xctx, NULL, "", account->priority, NULL);
     lv_xmpp_disco_decorate_presence(account, presence);
+    lv_xmpp_identity_decorate_presence(account, presence);
     xmpp_send(account->conn, presence);
     xmpp_stanza_release(presence);
 }
@@ -203,6 +204,7 @@ do_send_presence(gpointer data)
     xmpp_stanza_t *presence = lv_xmpp_presence_build(account->xctx, request->to, request->show,
                                                      account->priority, request->statuses);
     lv_xmpp_disco_decorate_presence(account, presence);
+    lv_xmpp_identity_decorate_presence(account, presence);
     xmpp_send(account->conn, presence);
     xmpp_stanza_release(presence);
     lv_xmpp_account_drain(account); /* written now, not at the next wake-up */

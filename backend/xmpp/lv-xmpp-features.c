@@ -11,8 +11,13 @@ static const struct {
     { "http://jabber.org/protocol/chatstates", "messages (XEP-0085)" },
     { "http://jabber.org/protocol/disco#info", "lv-xmpp-account-disco.c (XEP-0030)" },
     { "http://jabber.org/protocol/disco#items", "lv-xmpp-account-disco.c (XEP-0030)" },
+    { "http://jabber.org/protocol/nick", "lv-xmpp-account-identity.c (XEP-0172)" },
+    { "http://jabber.org/protocol/nick+notify", "lv-xmpp-account-identity.c (XEP-0172)" },
     { "jabber:iq:version", "lv-xmpp-account-info.c (XEP-0092)" },
     { "jabber:x:conference", "lv-xmpp-account-muc-invite.c (XEP-0249)" },
+    { "urn:xmpp:avatar:data", "lv-xmpp-account-identity.c (XEP-0084)" },
+    { "urn:xmpp:avatar:metadata", "lv-xmpp-account-identity.c (XEP-0084)" },
+    { "urn:xmpp:avatar:metadata+notify", "lv-xmpp-account-identity.c (XEP-0084)" },
     { "urn:xmpp:blocking", "lv-xmpp-account-blocking.c (XEP-0191)" },
     { "urn:xmpp:bookmarks:1+notify", "lv-xmpp-account-bookmarks.c (XEP-0402)" },
     { "urn:xmpp:carbons:2", "messages (XEP-0280)" },
@@ -23,6 +28,7 @@ static const struct {
     { "urn:xmpp:ping", "lv-xmpp-account-info.c (XEP-0199)" },
     { "urn:xmpp:receipts", "messages (XEP-0184)" },
     { "urn:xmpp:sid:0", "messages (XEP-0359)" },
+    { "vcard-temp", "lv-xmpp-account-identity.c (XEP-0054)" },
 };
 
 const char *const *

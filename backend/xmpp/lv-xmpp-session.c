@@ -18,6 +18,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
      * message arrives. */
     lv_xmpp_blocking_session_started(account);
     lv_xmpp_muc_admin_session_started(account);
+    lv_xmpp_identity_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -32,6 +33,7 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_bookmarks_session_resumed(account);
     lv_xmpp_blocking_session_started(account); /* its push route lives on the connection */
     lv_xmpp_muc_admin_session_started(account);
+    lv_xmpp_identity_session_started(account);
 }
 
 void
@@ -41,5 +43,6 @@ lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
     lv_xmpp_bookmarks_session_ended(account, resumable);
     lv_xmpp_blocking_session_ended(account, resumable);
     lv_xmpp_disco_session_ended(account);
+    lv_xmpp_identity_session_ended(account);
     lv_xmpp_iq_session_ended(account);
 }

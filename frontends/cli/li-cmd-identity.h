@@ -1,0 +1,6 @@
+/* li-cmd-identity: the `identity` group (get, set), as Libervia's CLI. */
+#pragma once
+
+#include "li-command.h"
+
+extern const LiGroup li_cmd_identity;
