@@ -29,6 +29,11 @@ static const LvConfigOption options[] = {
       "LIBERVIA_SOFTWARE_VERSION_OS",
       "Name our operating system to whoever asks our software version (XEP-0092); off for "
       "privacy." },
+    { "plugin muc", "default_muc", LV_CONFIG_TYPE_STRING, "sat@chat.jabberfr.org",
+      "LIBERVIA_DEFAULT_MUC", "The room proposed to join by default (mucGetDefaultService)." },
+    { "plugin muc", "self_ping_interval", LV_CONFIG_TYPE_INT, "900",
+      "LIBERVIA_MUC_SELF_PING_INTERVAL",
+      "Seconds of silence from a room before we check we are still in it (XEP-0410)." },
     { NULL },
 };
 

@@ -10,6 +10,7 @@ static const LvPlugin plugins[] = {
     { "XEP-0092", lv_xep_0092_methods, lv_xep_0092_start, NULL }, /* software version */
     { "XEP-0115", NULL, lv_xep_0115_start, lv_xep_0115_stop },    /* entity capabilities */
     { "XEP-0199", lv_xep_0199_methods, NULL, NULL },              /* ping */
+    { "XEP-0045", lv_xep_0045_methods, lv_xep_0045_start, NULL }, /* multi-user chat */
 };
 
 void

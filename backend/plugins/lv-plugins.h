@@ -42,5 +42,7 @@ void lv_xep_0092_start(LvBackend *backend);
 void lv_xep_0115_start(LvBackend *backend);
 void lv_xep_0115_stop(LvBackend *backend);
 const LvMethod *lv_xep_0199_methods(void);
+const LvMethod *lv_xep_0045_methods(void);
+void lv_xep_0045_start(LvBackend *backend);
 
 G_END_DECLS

@@ -67,6 +67,8 @@ struct _LvXmppAccount {
     char *roster_ver;           /* thread: the version the main context keeps, NULL: none */
     gboolean features_seen;     /* thread: the features of the authenticated stream were read */
     gboolean roster_versioning; /* thread: and they offer roster versioning */
+
+    gpointer muc; /* thread: the rooms we are in (lv-xmpp-account-muc.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -154,5 +156,28 @@ void lv_xmpp_disco_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *pres
 
 /* Software version (XEP-0092) and ping (XEP-0199) (lv-xmpp-account-info.c). */
 void lv_xmpp_info_session_started(LvXmppAccount *account);
+
+/* Multi-user chat (lv-xmpp-account-muc.c). */
+void lv_xmpp_muc_session_started(LvXmppAccount *account);
+void lv_xmpp_muc_session_ended(LvXmppAccount *account, gboolean resumable);
+void lv_xmpp_muc_finalize(LvXmppAccount *account);
+/* TRUE if the presence @stanza is a room's (then it was handled here and is not a
+ * contact's). */
+gboolean lv_xmpp_muc_take_presence(LvXmppAccount *account, xmpp_stanza_t *stanza);
+/* Checks and completes the parsed @message of @stanza if it is a room's: TRUE if it
+ * was taken (a subject) or dropped (a room we are not in); FALSE: store it. */
+gboolean lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza,
+                                  LvXmppMessage *message);
+/* Marks the message @stanza to @to of @type as a private message if @to is a room
+ * occupant. */
+void lv_xmpp_muc_decorate_message(LvXmppAccount *account, xmpp_stanza_t *stanza, const char *to,
+                                  const char *type);
+/* Our nick in the room @room_bare (transfer none), NULL if we are not in it. */
+const char *lv_xmpp_muc_own_nick(LvXmppAccount *account, const char *room_bare);
+gboolean lv_xmpp_muc_is_joined(LvXmppAccount *account, const char *room_bare);
+/* Joins @room as @nick from the thread (bookmark autojoin): the same signals as a
+ * join from the bridge, nobody to answer. */
+void lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
+                                const char *password);
 
 G_END_DECLS

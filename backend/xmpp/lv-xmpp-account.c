@@ -472,6 +472,7 @@ thread_main(gpointer data)
     g_free(account->roster_ver);
     g_clear_pointer(&account->iqs, g_hash_table_unref);
     lv_xmpp_messages_finalize(account);
+    lv_xmpp_muc_finalize(account);
     g_main_context_pop_thread_default(account->context);
     return NULL;
 }

@@ -11,6 +11,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_info_session_started(account);
     lv_xmpp_roster_session_started(account);
     lv_xmpp_messages_session_started(account);
+    lv_xmpp_muc_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -28,6 +29,7 @@ void
 lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
 {
     lv_xmpp_messages_session_ended(account, resumable);
+    lv_xmpp_muc_session_ended(account, resumable);
     lv_xmpp_disco_session_ended(account);
     lv_xmpp_iq_session_ended(account);
 }

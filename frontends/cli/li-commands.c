@@ -2,6 +2,7 @@
 #include "li-cmd-debug.h"
 #include "li-cmd-info.h"
 #include "li-cmd-message.h"
+#include "li-cmd-muc.h"
 #include "li-cmd-param.h"
 #include "li-cmd-ping.h"
 #include "li-cmd-profile.h"
@@ -9,8 +10,8 @@
 #include "li-command.h"
 
 static const LiGroup *const groups[] = {
-    &li_cmd_debug,  &li_cmd_info, &li_cmd_message, &li_cmd_param, &li_cmd_profile,
-    &li_cmd_roster, NULL,
+    &li_cmd_debug,   &li_cmd_info,   &li_cmd_message, &li_cmd_param,
+    &li_cmd_profile, &li_cmd_roster, &li_cmd_muc,     NULL,
 };
 
 /* Commands at the top of the tree, as in Libervia's CLI. */
