@@ -395,11 +395,16 @@ on_join_error(LvXmppAccount *account, Room *room, const LvXmppMucPresence *prese
                : g_str_equal(condition, "forbidden")      ? LV_ERROR_PERMISSION
                : g_str_equal(condition, "item-not-found") ? LV_ERROR_NOT_FOUND
                                                           : LV_ERROR_EXTERNAL_REQUEST;
-    fail_join(account, room,
-              g_error_new(LV_ERROR, code, "%s in %s (%s)%s%s",
-                          lv_xmpp_muc_error_describe(condition), room->jid, condition,
-                          presence->error_text != NULL ? ": " : "",
-                          presence->error_text != NULL ? presence->error_text : ""));
+    const char *text = presence->error_text != NULL ? presence->error_text : "";
+    const char *colon = text[0] != '\0' ? ": " : "";
+    if (code == LV_ERROR_CONFLICT)
+        fail_join(account, room,
+                  g_error_new(LV_ERROR, code, "nickname already in use in %s (%s)%s%s", room->jid,
+                              room->nick, colon, text));
+    else
+        fail_join(account, room,
+                  g_error_new(LV_ERROR, code, "cannot join %s: %s (%s)%s%s", room->jid,
+                              lv_xmpp_muc_error_describe(condition), condition, colon, text));
 }
 
 static void
