@@ -200,13 +200,19 @@ static void
 send_join(LvXmppAccount *account, Room *room)
 {
     LvXmppMucHistory history = { room->maxstanzas, room->seconds, room->since };
+    g_autofree char *point = NULL;
+
+    /* Asked nothing and we keep a point in its archive: the catch-up brings what we
+     * missed, the room's history would only repeat it. */
+    if (room->maxstanzas < 0 && room->seconds < 0 && room->since == NULL &&
+        (point = lv_xmpp_mam_dup_point(account, room->jid)) != NULL)
+        history.maxstanzas = 0;
     xmpp_stanza_t *presence =
             lv_xmpp_muc_build_join(account->xctx, room->jid, room->nick, room->password, &history);
 
     lv_xmpp_disco_decorate_presence(account, presence);
     xmpp_send(account->conn, presence);
     xmpp_stanza_release(presence);
-    lv_xmpp_account_drain(account);
 }
 
 static void
@@ -357,6 +363,8 @@ joined(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
     arm_self_ping(account);
     if ((presence->status_codes & LV_MUC_STATUS_NEW_ROOM) && !room->configure)
         unlock_instant(account, room);
+    else if (!(presence->status_codes & LV_MUC_STATUS_NEW_ROOM))
+        lv_xmpp_mam_catch_up_room(account, room->jid);
     GVariant *args = g_variant_ref_sink(joined_args(room));
     post_signal(account, "mucRoomJoined", args);
     if (room->request_id != NULL) {
@@ -882,6 +890,7 @@ do_ask(gpointer data)
     }
     if (ask->kind == ASK_JOIN) {
         do_join(ask);
+        lv_xmpp_account_drain(account); /* not from a handler: written now */
         return G_SOURCE_REMOVE;
     }
     if (ask->kind == ASK_ROOMS) {

@@ -147,6 +147,11 @@ gboolean lv_xmpp_mam_take(LvXmppAccount *account, const LvXmppMessage *message);
  * lv_xmpp_messages_caught_up()). */
 void lv_xmpp_mam_start_catch_up(LvXmppAccount *account);
 void lv_xmpp_mam_session_ended(LvXmppAccount *account);
+/* The catch-up point kept for @archive (transfer full), NULL if none. */
+char *lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive);
+/* Asks the archive of @room for what came since the point kept for it (the last
+ * page if none); a room without an archive only logs the error. */
+void lv_xmpp_mam_catch_up_room(LvXmppAccount *account, const char *room);
 
 /* Service discovery and entity capabilities (lv-xmpp-account-disco.c). */
 void lv_xmpp_disco_session_started(LvXmppAccount *account);

@@ -244,6 +244,33 @@ class Muc(h.LvTestCase):
         self.assertTrue(all(r["room"] != room for r in self.rooms("bob")))
         self.assertIn("mucRoomLeft", monitor.text())
 
+    def test_y_archive_catch_up(self):
+        room = f"archived@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.peer.do("say", room, "one")
+        self.li("muc", "join", room, "-p", "alice")
+        h.wait_for(lambda: self.bodies(room, "alice") == ["one"], 10, 0.1, "the history")
+        self.peer.do("say", room, "two")
+        h.wait_for(lambda: self.bodies(room, "alice") == ["one", "two"], 10, 0.1, "live")
+        Muc.backend.stop()
+        time.sleep(1.1)  # the archive stamps whole seconds: keep "two" strictly before
+        self.peer.do("say", room, "three")
+        self.peer.do("say", room, "four")
+        Muc.backend = h.Foreground(self.env).wait_ready()
+        self._mark = len(h._cleanups)  # the new backend serves the rest of the file
+        for profile in ("alice", "bob"):
+            self.li("profile", "connect", "-c", "-p", profile)
+        self.li("muc", "join", room, "-p", "alice")
+        h.wait_for(lambda: self.bodies(room, "alice") == ["one", "two", "three", "four"], 10,
+                   0.1, "the catch-up")
+        # Joining again brings nothing twice (no room history, the archive from the point).
+        self.li("muc", "leave", room, "-p", "alice")
+        h.wait_for(lambda: room not in [r["room"] for r in self.rooms("alice")], 10, 0.1, "out")
+        self.li("muc", "join", room, "-p", "alice")
+        self.peer.do("say", room, "five")
+        h.wait_for(lambda: "five" in self.bodies(room, "alice"), 10, 0.1, "live again")
+        self.assertEqual(self.bodies(room, "alice"), ["one", "two", "three", "four", "five"])
+
     def test_zz_rejoin_after_server_restart(self):
         room = f"durable@{SERVICE}"
         self.li("muc", "join", room, "-p", "alice")
