@@ -49,6 +49,8 @@ async def act(words):
         c.send_message(mto=words[1], mbody=" ".join(words[3:]), mtype=words[2])
     elif words[0] == "ban":
         await muc.set_affiliation(slixmpp.JID(words[1]), "outcast", jid=slixmpp.JID(words[2]))
+    elif words[0] == "destroy":
+        await muc.destroy(slixmpp.JID(words[1]), reason="closing time")
     elif words[0] == "kick":
         await muc.set_role(slixmpp.JID(words[1]), words[2], "none")
 def commands():
@@ -240,9 +242,26 @@ class Muc(h.LvTestCase):
         self.peer.do("kick", room, "victim")
         h.wait_for(lambda: all(r["room"] != room for r in self.rooms("bob")), 10, 0.1,
                    "bob out")
-        time.sleep(1.5)  # a self-ping interval: still out
+        time.sleep(1.1)  # a self-ping interval: still out
         self.assertTrue(all(r["room"] != room for r in self.rooms("bob")))
         self.assertIn("mucRoomLeft", monitor.text())
+
+    def test_destroyed_and_self_ping(self):
+        room = f"doomed@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.li("muc", "join", room, "-p", "bob")
+        # Silent for several self-ping intervals (1 s here): the room answers, we stay.
+        monitor = h.BusMonitor(self.env)
+        time.sleep(2.2)
+        self.assertIn(room, [r["room"] for r in self.rooms("bob")])
+        self.peer.do("destroy", room)
+        h.wait_for(lambda: room not in [r["room"] for r in self.rooms("bob")], 10, 0.1,
+                   "bob out of the destroyed room")
+        time.sleep(1.1)
+        self.assertNotIn(room, [r["room"] for r in self.rooms("bob")])
+        seen = monitor.text()
+        self.assertIn("mucRoomLeft", seen)
+        self.assertNotIn("mucRoomJoined", seen)  # neither the pings nor the end rejoined
 
     def test_y_archive_catch_up(self):
         room = f"archived@{SERVICE}"
