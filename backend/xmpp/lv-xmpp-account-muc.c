@@ -580,7 +580,7 @@ lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza, LvXmppMe
             take_subject(account, room, message))
             return TRUE;
     }
-    const char *resource = strchr(message->from, '/');
+    const char *resource = message->from != NULL ? strchr(message->from, '/') : NULL;
     const char *nick = room != NULL ? room->nick : NULL;
     if (resource != NULL && nick != NULL && g_str_equal(resource + 1, nick) &&
         message->origin_id != NULL) {
@@ -907,6 +907,15 @@ do_ask(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* @room as the rooms are keyed: a normalised bare JID (transfer full). */
+static char *
+normal_room(const char *room)
+{
+    g_autoptr(LvJid) jid = room != NULL ? lv_jid_parse(room, NULL) : NULL;
+
+    return jid != NULL ? lv_jid_dup_bare(jid) : g_strdup(room);
+}
+
 static void
 ask_thread(LvXmppAccount *account, AskKind kind, const char *request_id, const char *room,
            const char *text, GVariant *options)
@@ -916,7 +925,7 @@ ask_thread(LvXmppAccount *account, AskKind kind, const char *request_id, const c
     ask->account = lv_xmpp_account_ref(account);
     ask->kind = kind;
     ask->request_id = g_strdup(request_id);
-    ask->room = g_strdup(room);
+    ask->room = normal_room(room);
     ask->text = g_strdup(text);
     ask->options = options != NULL ? g_variant_ref_sink(options) : NULL;
     lv_xmpp_account_invoke(account, do_ask, ask, ask_free);
@@ -933,9 +942,10 @@ void
 lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
                            const char *password)
 {
-    Ask ask = { account, ASK_JOIN, NULL, (char *)room, (char *)nick, (char *)password, NULL };
+    g_autofree char *bare = normal_room(room);
+    Ask ask = { account, ASK_JOIN, NULL, bare, (char *)nick, (char *)password, NULL };
 
-    if (lv_xmpp_account_in_session(account))
+    if (lv_xmpp_account_in_session(account) && bare != NULL && lv_xmpp_muc_nick_ok(nick))
         do_join(&ask);
 }
 

@@ -159,7 +159,7 @@ class Muc(h.LvTestCase):
         self.assertEqual(occupants["alice"]["role"], "moderator")
         self.assertEqual(occupants["bobby"]["role"], "participant")
         # Joining again answers at once, already joined.
-        self.assertIn("already in", self.li("muc", "join", room, "-p", "alice").stdout)
+        self.assertIn("already in", self.li("muc", "join", room.upper(), "-p", "alice").stdout)
 
         self.li("message", "send", "-t", "groupchat", room, "-p", "alice", input="hello room")
         h.wait_for(lambda: self.peer.got("hello room"), 10, 0.1, "the peer to get it")
