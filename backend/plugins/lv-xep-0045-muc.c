@@ -155,6 +155,18 @@ method_unique_room_name(LvBackend *backend, LvInvocation *invocation)
     lv_invocation_return_value(invocation, g_variant_new("(s)", room));
 }
 
+static void
+method_get_service(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *server = NULL, *key = NULL;
+    g_autofree char *request_id = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s)", &server, &key);
+    LvXmppAccount *account = lv_plugins_park_request(backend, invocation, key, server, &request_id);
+    if (account != NULL)
+        lv_xmpp_account_muc_service(account, request_id, server);
+}
+
 void
 lv_xep_0045_start(LvBackend *backend)
 {
@@ -180,6 +192,7 @@ static const LvMethod methods[] = {
     { "mucGetRoomsJoined", method_rooms_joined },
     { "mucGetUniqueRoomName", method_unique_room_name },
     { "mucGetDefaultService", method_default_service },
+    { "mucGetService", method_get_service },
     { NULL, NULL },
 };
 

@@ -103,6 +103,11 @@ void lv_xmpp_account_muc_nick_get(LvXmppAccount *account, const char *request_id
 /* Replies (a{sa{ss}}): the occupants of @room. */
 void lv_xmpp_account_muc_occupants(LvXmppAccount *account, const char *request_id,
                                    const char *room);
+/* Replies (s): the multi-user chat service of @server ("" or NULL: ours), found by
+ * disco (lv-xmpp-account-muc-service.c); "" if it has none. */
+void lv_xmpp_account_muc_service(LvXmppAccount *account, const char *request_id,
+                                 const char *server);
+
 /* How long a room may be silent before we ping our occupant JID in it
  * (XEP-0410); any thread may call it. */
 void lv_xmpp_muc_set_self_ping_interval(guint seconds);

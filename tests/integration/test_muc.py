@@ -13,6 +13,7 @@ import unittest
 import lvharness as h
 
 SERVICE = "conference.localhost"
+PLUGIN = "org.libervia.Libervia.plugin"
 
 PEER = r"""
 import asyncio, ssl, sys, threading, slixmpp
@@ -223,6 +224,17 @@ class Muc(h.LvTestCase):
         self.assertIn(f"cannot join {room}: we are banned from the room (forbidden)", r.stderr)
         self.assertIn(room, r.stderr)
         self.assertNotIn(room, [r["room"] for r in self.rooms("bob")])
+
+    def test_service_and_names(self):
+        r = h.gdbus_call(self.env, "mucGetService", "", "alice", interface=PLUGIN)
+        self.assertIn(f"'{SERVICE}'", r.stdout, r.stderr)
+        r = h.gdbus_call(self.env, "mucGetUniqueRoomName", SERVICE, "alice", interface=PLUGIN)
+        self.assertRegex(r.stdout, r"'[0-9a-f-]{36}@conference\.localhost'")
+        r = h.gdbus_call(self.env, "mucGetDefaultService", interface=PLUGIN)
+        self.assertIn("'sat@chat.jabberfr.org'", r.stdout)
+        r = h.gdbus_call(self.env, "mucJoin", "not a room", "n", "{}", "alice",
+                         interface=PLUGIN)
+        self.assertIn("DataError", r.stderr)
 
     def test_forged_groupchat(self):
         # A groupchat message from a plain account, and from a room we are not in.
