@@ -50,6 +50,13 @@ async def act(words):
         c.send_message(mto=words[1], mbody=" ".join(words[3:]), mtype=words[2])
     elif words[0] == "ban":
         await muc.set_affiliation(slixmpp.JID(words[1]), "outcast", jid=slixmpp.JID(words[2]))
+    elif words[0] == "protect":
+        form = await muc.get_room_config(slixmpp.JID(words[1]))
+        new = c.plugin["xep_0004"].make_form(ftype="submit")
+        new.add_field(var="FORM_TYPE", value="http://jabber.org/protocol/muc#roomconfig")
+        new.add_field(var="muc#roomconfig_passwordprotectedroom", value="1")
+        new.add_field(var="muc#roomconfig_roomsecret", value=words[2])
+        await muc.set_room_config(slixmpp.JID(words[1]), new)
     elif words[0] == "destroy":
         await muc.destroy(slixmpp.JID(words[1]), reason="closing time")
     elif words[0] == "kick":
@@ -224,6 +231,20 @@ class Muc(h.LvTestCase):
         self.assertIn(f"cannot join {room}: we are banned from the room (forbidden)", r.stderr)
         self.assertIn(room, r.stderr)
         self.assertNotIn(room, [r["room"] for r in self.rooms("bob")])
+
+    def test_password(self):
+        room = f"secret@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.peer.do("protect", room, "s3cret")
+        self.assertFalse(any(line.startswith("ERR protect") for line in self.peer.copy()),
+                         self.peer.copy())
+        r = self.li("muc", "join", room, "-p", "bob", "--password", "wrong", code=1)
+        self.assertIn(f"cannot join {room}: a password is required", r.stderr)
+        self.assertNotIn("wrong", r.stderr.replace("is wrong", ""))  # never echoed
+        self.assertNotIn(room, [r["room"] for r in self.rooms("bob")])
+        self.li("muc", "join", room, "-p", "bob", "--password", "s3cret")
+        self.assertIn(room, [r["room"] for r in self.rooms("bob")])
+        self.li("muc", "leave", room, "-p", "bob")
 
     def test_service_and_names(self):
         r = h.gdbus_call(self.env, "mucGetService", "", "alice", interface=PLUGIN)
