@@ -84,8 +84,10 @@ level_color(GLogLevelFlags flags)
     }
 }
 
-/* SASL elements whose text content is a credential or derived from one. */
-static const char *const sasl_elements[] = { "auth", "response", "challenge", "success" };
+/* SASL elements whose text content is a credential or derived from one, and the
+ * <password/> of a room join (XEP-0045 §7.2.5). */
+static const char *const sasl_elements[] = { "auth", "response", "challenge", "success",
+                                             "password" };
 
 /* Redacts the content of <NAME ...>content</NAME> for each SASL element. */
 static void

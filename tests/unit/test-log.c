@@ -37,6 +37,17 @@ test_redacts_sasl(void)
 }
 
 static void
+test_redacts_room_password(void)
+{
+    g_autofree char *out = lv_log_redact("SENT: <presence to=\"r@s/me\"><x xmlns=\"http://"
+                                         "jabber.org/protocol/muc\"><password>hunter2</password>"
+                                         "</x></presence>");
+
+    g_assert_null(strstr(out, "hunter2"));
+    g_assert_nonnull(strstr(out, "<password>[redacted]</password>"));
+}
+
+static void
 test_redacts_unterminated(void)
 {
     /* A record cut in the middle of the element hides the rest. */
@@ -84,6 +95,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/lv/log/level-parse", test_level_parse);
     g_test_add_func("/lv/log/redact/sasl", test_redacts_sasl);
+    g_test_add_func("/lv/log/redact/room-password", test_redacts_room_password);
     g_test_add_func("/lv/log/redact/unterminated", test_redacts_unterminated);
     g_test_add_func("/lv/log/redact/leaves-other-text", test_leaves_other_text);
     g_test_add_func("/lv/log/file/without-secret", test_writes_file_without_secret);
