@@ -100,6 +100,8 @@ room_free(gpointer data)
     g_free(room->jid);
     g_free(room->nick);
     g_free(room->base_nick);
+    if (room->password != NULL) /* kept for rejoins only: not left in freed memory */
+        memset(room->password, 0, strlen(room->password));
     g_free(room->password);
     g_free(room->request_id);
     g_free(room->since);
@@ -898,6 +900,15 @@ do_ask(gpointer data)
         return G_SOURCE_REMOVE;
     }
     room = find_room(account, ask->room);
+    if (room != NULL && room->state == ROOM_JOINING && ask->kind == ASK_LEAVE) {
+        /* Given up before the room answered: no half-joined room stays. */
+        send_presence_to(account, room->jid, room->nick, "unavailable");
+        fail_join(account, room,
+                  g_error_new(LV_ERROR, LV_ERROR_CANCELLED, "the join of %s was given up",
+                              ask->room));
+        answer(ask, NULL, NULL);
+        return G_SOURCE_REMOVE;
+    }
     if (room == NULL || room->state != ROOM_JOINED) {
         answer(ask, NULL,
                g_error_new(LV_ERROR, LV_ERROR_NOT_FOUND, "not in the room %s", ask->room));
