@@ -34,6 +34,11 @@ static const LvConfigOption options[] = {
       "Largest avatar in bytes we publish or accept from a contact; bigger ones are refused." },
     { "cli", "image_cmd", LV_CONFIG_TYPE_STRING, NULL, "LIBERVIA_IMAGE_CMD",
       "Program li avatar get --show opens an image with (default: xdg-open)." },
+    { "plugin muc", "default_muc", LV_CONFIG_TYPE_STRING, "sat@chat.jabberfr.org",
+      "LIBERVIA_DEFAULT_MUC", "The room proposed to join by default (mucGetDefaultService)." },
+    { "plugin muc", "self_ping_interval", LV_CONFIG_TYPE_INT, "900",
+      "LIBERVIA_MUC_SELF_PING_INTERVAL",
+      "Seconds of silence from a room before we check we are still in it (XEP-0410)." },
     { NULL },
 };
 

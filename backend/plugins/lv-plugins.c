@@ -19,6 +19,7 @@ static const LvPlugin plugins[] = {
     { "XEP-0363", lv_xep_0363_methods, NULL, NULL },             /* HTTP file upload */
     { "DOWNLOAD", lv_misc_download_methods, NULL, NULL },        /* file download */
     { "IDENTITY", lv_identity_methods, lv_identity_start, lv_identity_stop }, /* avatars, nicks */
+    { "XEP-0045", lv_xep_0045_methods, lv_xep_0045_start, NULL },             /* multi-user chat */
 };
 
 void

@@ -53,5 +53,7 @@ const LvMethod *lv_misc_download_methods(void);
 const LvMethod *lv_identity_methods(void);
 void lv_identity_start(LvBackend *backend);
 void lv_identity_stop(LvBackend *backend);
+const LvMethod *lv_xep_0045_methods(void);
+void lv_xep_0045_start(LvBackend *backend);
 
 G_END_DECLS

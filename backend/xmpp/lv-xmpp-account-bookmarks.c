@@ -81,10 +81,9 @@ maybe_autojoin(LvXmppAccount *account)
     g_info("%s: %u rooms to join from the bookmarks", account->profile, joins->len);
     for (guint i = 0; i < joins->len; i++) {
         const LvXmppAutojoin *join = joins->pdata[i];
-        /* MUC MERGE: once branch muc is merged, replace the next line with
-         * lv_xmpp_muc_join_in_thread(account, join->room, join->nick, join->password); */
-        g_debug("%s: autojoin %s as %s%s", account->profile, join->room, join->nick,
-                join->password != NULL ? " (with a password)" : "");
+        /* A room already joined (rejoined after a new session) is left as it is. */
+        g_debug("%s: autojoin %s as %s", account->profile, join->room, join->nick);
+        lv_xmpp_muc_join_in_thread(account, join->room, join->nick, join->password);
     }
 }
 

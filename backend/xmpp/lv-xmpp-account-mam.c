@@ -1,7 +1,8 @@
 /* lv-xmpp-account-mam: archive queries (XEP-0313) of an account, in its thread: the
  * catch-up of every session start (its results go to the history, page after page
  * from the last point stored) and the queries frontends make through MAMGet (their
- * results are returned, and stored only when they come from our own archive). The
+ * results are returned, and stored only when they come from our own archive), and
+ * the catch-up of a room's archive when we join it (lv-xmpp-account-muc.c). The
  * parser accepts a result only for a query registered here, from the archive it
  * was sent to. */
 #include <string.h>
@@ -170,10 +171,11 @@ fin_flag(xmpp_stanza_t *reply, const char *name)
 
 /* ---- the catch-up ---- */
 
-static void request_page(LvXmppAccount *account, const char *after);
+static void request_page(LvXmppAccount *account, const char *room, const char *after);
 
 typedef struct {
     char *query_id;
+    char *room;    /* the room whose archive this is, NULL: ours */
     gboolean seed; /* no point yet: the last page, looking back */
 } Page;
 
@@ -183,6 +185,7 @@ page_free(gpointer data)
     Page *page = data;
 
     g_free(page->query_id);
+    g_free(page->room);
     g_free(page);
 }
 
@@ -203,37 +206,45 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
     /* The results came before this answer: store them before moving the point. */
     lv_xmpp_messages_flush(account);
     forget_query(account, page->query_id);
+    const char *archive = page->room != NULL ? page->room : account->own_bare;
     if (reply == NULL) {
-        g_message("%s: archive catch-up stopped: %s", account->profile, error->message);
-        caught_up(account, FALSE);
+        g_message("%s: archive catch-up of %s stopped: %s", account->profile, archive,
+                  error->message);
+        if (page->room == NULL)
+            caught_up(account, FALSE);
         return;
     }
     g_autofree char *last = fin_value(reply, "last");
     gboolean stored = account->batch == NULL || account->batch->len == 0;
     if (last != NULL && stored && account->store_funcs != NULL &&
-        !account->store_funcs->mam_set_last(account->store, account->own_bare, last, &failure))
-        g_warning("%s: cannot keep the archive point: %s", account->profile, failure->message);
+        !account->store_funcs->mam_set_last(account->store, archive, last, &failure))
+        g_warning("%s: cannot keep the archive point of %s: %s", account->profile, archive,
+                  failure->message);
     /* The seed page looks back, and is the only page asked. */
     if (last != NULL && !fin_flag(reply, "complete") && !page->seed) {
-        request_page(account, last);
+        request_page(account, page->room, last);
         return;
     }
-    g_info("%s: archive caught up", account->profile);
-    caught_up(account, TRUE);
+    g_info("%s: archive of %s caught up", account->profile, archive);
+    if (page->room == NULL)
+        caught_up(account, TRUE);
 }
 
-/* Asks for the page after @after, or (NULL) the last page of the archive. */
+/* Asks for the page after @after, or (NULL) the last page of the archive of @room
+ * (NULL: ours). */
 static void
-request_page(LvXmppAccount *account, const char *after)
+request_page(LvXmppAccount *account, const char *room, const char *after)
 {
-    Pending *pending = register_query(account, account->own_bare, TRUE, FALSE);
+    Pending *pending =
+            register_query(account, room != NULL ? room : account->own_bare, TRUE, FALSE);
     g_autoptr(GVariant) rsm = g_variant_ref_sink(
             after != NULL ? g_variant_new_parsed("{'max': %s, 'after': %s}", MAM_PAGE, after)
                           : g_variant_new_parsed("{'max': %s, 'before': ''}", MAM_SEED));
-    xmpp_stanza_t *iq = query_stanza(account, NULL, pending->query.query_id, NULL, rsm);
+    xmpp_stanza_t *iq = query_stanza(account, room, pending->query.query_id, NULL, rsm);
     Page *page = g_new0(Page, 1);
 
     page->query_id = g_strdup(pending->query.query_id);
+    page->room = g_strdup(room);
     page->seed = after == NULL;
     lv_xmpp_iq_request(account, iq, on_page, page, page_free);
     xmpp_stanza_release(iq);
@@ -253,7 +264,31 @@ lv_xmpp_mam_start_catch_up(LvXmppAccount *account)
     account->catching_up = TRUE;
     g_info("%s: archive catch-up %s%s", account->profile, last != NULL ? "after " : "from the end",
            last != NULL ? last : "");
-    request_page(account, last);
+    request_page(account, NULL, last);
+}
+
+char *
+lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive)
+{
+    g_autoptr(GError) error = NULL;
+    char *last = account->store_funcs != NULL
+                         ? account->store_funcs->mam_get_last(account->store, archive, &error)
+                         : NULL;
+
+    if (error != NULL)
+        g_warning("%s: cannot read the archive point of %s: %s", account->profile, archive,
+                  error->message);
+    return last;
+}
+
+void
+lv_xmpp_mam_catch_up_room(LvXmppAccount *account, const char *room)
+{
+    g_autofree char *last = lv_xmpp_mam_dup_point(account, room);
+
+    g_info("%s: archive catch-up of %s %s%s", account->profile, room,
+           last != NULL ? "after " : "from the end", last != NULL ? last : "");
+    request_page(account, room, last);
 }
 
 /* ---- MAMGet: a query for a frontend ---- */

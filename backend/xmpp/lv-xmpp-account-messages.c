@@ -143,6 +143,10 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         !message->outgoing && g_strcmp0(message->type, "groupchat") != 0 &&
         g_strcmp0(message->type, "error") != 0)
         send_receipt(account, message);
+    if (lv_xmpp_muc_take_message(account, stanza, message)) {
+        lv_xmpp_message_free(message);
+        return 1;
+    }
     if (message->via == LV_XMPP_VIA_MAM && !lv_xmpp_mam_take(account, message)) {
         lv_xmpp_message_free(message); /* asked for a frontend, not for the history */
         return 1;
@@ -159,6 +163,8 @@ static void
 send_outgoing(LvXmppAccount *account, const LvXmppOutgoing *outgoing)
 {
     xmpp_stanza_t *stanza = lv_xmpp_message_build(account->xctx, outgoing);
+
+    lv_xmpp_muc_decorate_message(account, stanza, outgoing->to, outgoing->type);
 
     xmpp_send(account->conn, stanza);
     xmpp_stanza_release(stanza);

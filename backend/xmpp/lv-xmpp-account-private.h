@@ -71,6 +71,7 @@ struct _LvXmppAccount {
     gpointer bookmarks; /* thread: bookmarks of the session (lv-xmpp-account-bookmarks.c) */
     gpointer blocking;  /* thread: the blocklist of the session (lv-xmpp-account-blocking.c) */
     gpointer identity;  /* thread: avatars and nicknames (lv-xmpp-account-identity.c) */
+    gpointer muc;       /* thread: the rooms we are in (lv-xmpp-account-muc.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -149,6 +150,11 @@ gboolean lv_xmpp_mam_take(LvXmppAccount *account, const LvXmppMessage *message);
  * lv_xmpp_messages_caught_up()). */
 void lv_xmpp_mam_start_catch_up(LvXmppAccount *account);
 void lv_xmpp_mam_session_ended(LvXmppAccount *account);
+/* The catch-up point kept for @archive (transfer full), NULL if none. */
+char *lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive);
+/* Asks the archive of @room for what came since the point kept for it (the last
+ * page if none); a room without an archive only logs the error. */
+void lv_xmpp_mam_catch_up_room(LvXmppAccount *account, const char *room);
 
 /* Service discovery and entity capabilities (lv-xmpp-account-disco.c). */
 void lv_xmpp_disco_session_started(LvXmppAccount *account);
@@ -176,5 +182,27 @@ void lv_xmpp_identity_session_started(LvXmppAccount *account);
 void lv_xmpp_identity_session_ended(LvXmppAccount *account);
 /* Adds our XEP-0153 avatar hash to @presence if it says we are available. */
 void lv_xmpp_identity_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *presence);
+/* Multi-user chat (lv-xmpp-account-muc.c). */
+void lv_xmpp_muc_session_started(LvXmppAccount *account);
+void lv_xmpp_muc_session_ended(LvXmppAccount *account, gboolean resumable);
+void lv_xmpp_muc_finalize(LvXmppAccount *account);
+/* TRUE if the presence @stanza is a room's (then it was handled here and is not a
+ * contact's). */
+gboolean lv_xmpp_muc_take_presence(LvXmppAccount *account, xmpp_stanza_t *stanza);
+/* Checks and completes the parsed @message of @stanza if it is a room's: TRUE if it
+ * was taken (a subject) or dropped (a room we are not in); FALSE: store it. */
+gboolean lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza,
+                                  LvXmppMessage *message);
+/* Marks the message @stanza to @to of @type as a private message if @to is a room
+ * occupant. */
+void lv_xmpp_muc_decorate_message(LvXmppAccount *account, xmpp_stanza_t *stanza, const char *to,
+                                  const char *type);
+/* Our nick in the room @room_bare (transfer none), NULL if we are not in it. */
+const char *lv_xmpp_muc_own_nick(LvXmppAccount *account, const char *room_bare);
+gboolean lv_xmpp_muc_is_joined(LvXmppAccount *account, const char *room_bare);
+/* Joins @room as @nick from the thread (bookmark autojoin): the same signals as a
+ * join from the bridge, nobody to answer. */
+void lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
+                                const char *password);
 
 G_END_DECLS

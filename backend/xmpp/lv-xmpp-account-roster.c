@@ -129,6 +129,9 @@ static int
 on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     LvXmppAccount *account = userdata;
+
+    if (lv_xmpp_muc_take_presence(account, stanza))
+        return 1; /* a room's occupant, not a contact */
     GVariant *update = lv_xmpp_presence_parse(stanza);
     GVariant *subscription = update == NULL ? lv_xmpp_presence_parse_subscription(stanza) : NULL;
 

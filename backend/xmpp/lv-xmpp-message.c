@@ -168,6 +168,12 @@ stanza_id_by(xmpp_stanza_t *message, const char *archive)
     return NULL;
 }
 
+char *
+lv_xmpp_message_stanza_id_by(xmpp_stanza_t *stanza, const char *archive)
+{
+    return stanza_id_by(stanza, archive);
+}
+
 /* The first child in @ns whose name is one of @names, or NULL. */
 static xmpp_stanza_t *
 child_in(xmpp_stanza_t *message, const char *ns, const char *const *names)

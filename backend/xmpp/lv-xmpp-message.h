@@ -130,6 +130,9 @@ xmpp_stanza_t *lv_xmpp_message_build(xmpp_ctx_t *ctx, const LvXmppOutgoing *outg
 xmpp_stanza_t *lv_xmpp_message_build_notice(xmpp_ctx_t *ctx, const char *to, const char *type,
                                             const char *ns, const char *name, const char *id);
 
+/* The <stanza-id/> of @stanza given by @archive (transfer full), NULL if none. */
+char *lv_xmpp_message_stanza_id_by(xmpp_stanza_t *stanza, const char *archive);
+
 /* An XEP-0082 date-time to Unix seconds; 0 if it does not parse. */
 double lv_xmpp_parse_datetime(const char *text);
 

@@ -19,6 +19,7 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_blocking_session_started(account);
     lv_xmpp_muc_admin_session_started(account);
     lv_xmpp_identity_session_started(account);
+    lv_xmpp_muc_session_started(account);
 }
 
 /* The server kept our session: only what lives on the connection is set again. */
@@ -42,6 +43,7 @@ lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
     lv_xmpp_messages_session_ended(account, resumable);
     lv_xmpp_bookmarks_session_ended(account, resumable);
     lv_xmpp_blocking_session_ended(account, resumable);
+    lv_xmpp_muc_session_ended(account, resumable);
     lv_xmpp_disco_session_ended(account);
     lv_xmpp_identity_session_ended(account);
     lv_xmpp_iq_session_ended(account);

@@ -419,7 +419,7 @@ static const LiOption reason_options[] = { REASON_OPTION, { 0 } };
 static const LiPositional kick_positionals[] = { { "room", "room's JID" },
                                                  { "nick", "nick of the occupant to kick" },
                                                  { 0 } };
-static const LiCommand kick_command = {
+const LiCommand li_cmd_muc_kick_command = {
     "kick",         "kick an occupant out of a room (its role becomes none)",
     SHARED,         NULL,
     reason_options, kick_positionals,
@@ -429,7 +429,7 @@ static const LiCommand kick_command = {
 static const LiPositional ban_positionals[] = {
     { "room", "room's JID" }, { "jid", "JID to ban (its affiliation becomes outcast)" }, { 0 }
 };
-static const LiCommand ban_command = {
+const LiCommand li_cmd_muc_ban_command = {
     "ban", "ban a JID from a room", SHARED, NULL, reason_options, ban_positionals, ban,
 };
 
@@ -439,7 +439,7 @@ static const LiPositional affiliate_positionals[] = {
     { "affiliation", "owner, admin, member, none or outcast" },
     { 0 },
 };
-static const LiCommand affiliate_command = {
+const LiCommand li_cmd_muc_affiliate_command = {
     "affiliate",    "set the affiliation of a JID in a room",
     SHARED,         NULL,
     reason_options, affiliate_positionals,
@@ -452,7 +452,7 @@ static const LiPositional role_positionals[] = {
     { "role", "moderator, participant, visitor or none" },
     { 0 },
 };
-static const LiCommand role_command = {
+const LiCommand li_cmd_muc_role_command = {
     "role", "set the role of an occupant of a room", SHARED, NULL, reason_options, role_positionals,
     role,
 };
@@ -463,7 +463,7 @@ static const LiOption affiliations_options[] = {
     { 0 },
 };
 static const LiPositional room_positional[] = { { "room", "room's JID" }, { 0 } };
-static const LiCommand affiliations_command = {
+const LiCommand li_cmd_muc_affiliations_command = {
     "affiliations",
     "list the JIDs affiliated to a room",
     SHARED,
@@ -483,7 +483,7 @@ static const LiOption configure_options[] = {
       "asks; Prosody keeps it locked)" },
     { 0 },
 };
-static const LiCommand configure_command = {
+const LiCommand li_cmd_muc_configure_command = {
     "configure",
     "show or change a room's configuration (owner)",
     SHARED,
@@ -502,7 +502,7 @@ static const LiOption invite_options[] = {
 static const LiPositional invite_positionals[] = { { "room", "room's JID" },
                                                    { "jid", "JID of the guest" },
                                                    { 0 } };
-static const LiCommand invite_command = {
+const LiCommand li_cmd_muc_invite_command = {
     "invite", "invite someone to a room", SHARED, NULL, invite_options, invite_positionals, invite,
 };
 
@@ -512,19 +512,6 @@ static const LiOption destroy_options[] = {
     { 'f', "force", NULL, NULL, "destroy without confirmation" },
     { 0 },
 };
-static const LiCommand destroy_command = {
+const LiCommand li_cmd_muc_destroy_command = {
     "destroy", "destroy a room (owner)", SHARED, NULL, destroy_options, room_positional, destroy,
-};
-
-const LiCommand *const li_cmd_muc_admin_commands[] = {
-    &affiliate_command, &affiliations_command, &ban_command,
-    &configure_command, &destroy_command,      &invite_command,
-    &kick_command,      &role_command,         NULL,
-};
-
-const LiGroup li_cmd_muc_admin = {
-    "muc",
-    "group chat (XEP-0045): room administration and invitations",
-    NULL,
-    li_cmd_muc_admin_commands,
 };

@@ -1,10 +1,15 @@
 /* li-cmd-muc-admin: the administration commands of `li muc`: kick, ban, affiliate,
- * role, affiliations, configure, invite, destroy. They are meant to join the
- * commands of group chat itself in one `muc` group; li_cmd_muc_admin is that group
- * with these commands alone. */
+ * role, affiliations, configure, invite, destroy. li-cmd-muc.c lists them with the
+ * commands of group chat itself in the one `muc` group. */
 #pragma once
 
 #include "li-command.h"
 
-extern const LiCommand *const li_cmd_muc_admin_commands[];
-extern const LiGroup li_cmd_muc_admin;
+extern const LiCommand li_cmd_muc_affiliate_command;
+extern const LiCommand li_cmd_muc_affiliations_command;
+extern const LiCommand li_cmd_muc_ban_command;
+extern const LiCommand li_cmd_muc_configure_command;
+extern const LiCommand li_cmd_muc_destroy_command;
+extern const LiCommand li_cmd_muc_invite_command;
+extern const LiCommand li_cmd_muc_kick_command;
+extern const LiCommand li_cmd_muc_role_command;

@@ -7,7 +7,7 @@
 #include "li-cmd-identity.h"
 #include "li-cmd-info.h"
 #include "li-cmd-message.h"
-#include "li-cmd-muc-admin.h"
+#include "li-cmd-muc.h"
 #include "li-cmd-param.h"
 #include "li-cmd-ping.h"
 #include "li-cmd-profile.h"
@@ -23,7 +23,7 @@ static const LiGroup *const groups[] = {
     &li_cmd_roster,
     &li_cmd_blocking,
     &li_cmd_bookmarks,
-    &li_cmd_muc_admin,
+    &li_cmd_muc,
     &li_cmd_file,
     &li_cmd_avatar,
     &li_cmd_identity,
