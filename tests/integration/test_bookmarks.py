@@ -211,6 +211,13 @@ await c.make_iq_set(ET.fromstring("<pubsub xmlns='http://jabber.org/protocol/pub
         self.assertIn(f"autojoin auto1@{ROOM} as ally", log)
         self.assertIn(f"autojoin auto2@{ROOM} as alice", log)  # Libervia's default nick
         self.assertNotIn(f"autojoin manual@{ROOM}", log)
+        # And the MUC module joined them, with the bookmark's nick.
+        h.wait_for(lambda: all(f"{r}@{ROOM}" in self.li("muc", "list", "-p", "alice").stdout
+                               for r in ("auto1", "auto2")), 10, 0.2, "the rooms joined")
+        self.assertNotIn(f"manual@{ROOM}", self.li("muc", "list", "-p", "alice").stdout)
+        self.assertIn("ally", self.li("muc", "occupants", f"auto1@{ROOM}", "-p", "alice").stdout)
+        for room in ("auto1", "auto2"):
+            self.li("muc", "leave", f"{room}@{ROOM}", "-p", "alice")
         for room, location in (("auto1", "pubsub"), ("auto2", "local"), ("manual", "pubsub")):
             self.li("bookmarks", "remove", f"{room}@{ROOM}", "-l", location, "-f", "-p", "alice")
 
