@@ -12,6 +12,7 @@
 
 #include "lv-connections.h"
 #include "lv-jid.h"
+#include "lv-json.h"
 #include "lv-profiles.h"
 #include "lv-storage-history.h"
 #include "lv-xmpp-message.h"
@@ -79,19 +80,12 @@ outgoing_extra(const char *oob_url)
 static gboolean
 oob_url_of(const char *extra_text, char **url, GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root = NULL;
+    g_autoptr(JsonObject) extra = lv_json_object_parse(extra_text, "extra", error);
 
     *url = NULL;
-    if (extra_text[0] == '\0')
-        return TRUE;
-    if (!json_parser_load_from_data(parser, extra_text, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser))) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "extra is not a JSON object: %s", extra_text);
+    if (extra == NULL)
         return FALSE;
-    }
-    const char *text =
-            json_object_get_string_member_with_default(json_node_get_object(root), "oob_url", NULL);
+    const char *text = json_object_get_string_member_with_default(extra, "oob_url", NULL);
     if (text == NULL)
         return TRUE;
     g_autoptr(GUri) uri = g_uri_parse(text, G_URI_FLAGS_NONE, NULL);

@@ -21,6 +21,7 @@
 
 #include "lv-file-name.h"
 #include "lv-http.h"
+#include "lv-json.h"
 #include "lv-paths.h"
 #include "lv-plugins.h"
 #include "lv-profiles.h"
@@ -353,15 +354,10 @@ on_response(GObject *source, GAsyncResult *result, gpointer user_data)
 static char *
 url_of(const char *attachment, GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root = NULL;
+    g_autoptr(JsonObject) object = lv_json_object_parse(attachment, "the attachment", error);
 
-    if (!json_parser_load_from_data(parser, attachment, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser))) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "the attachment is not a JSON object");
+    if (object == NULL)
         return NULL;
-    }
-    JsonObject *object = json_node_get_object(root);
     const char *url = json_object_get_string_member_with_default(object, "url", NULL);
     if (url == NULL)
         url = json_object_get_string_member_with_default(object, "uri", NULL);
@@ -375,29 +371,14 @@ url_of(const char *attachment, GError **error)
 }
 
 static gboolean
-flag_of(JsonObject *extra, const char *name)
-{
-    JsonNode *value = extra != NULL ? json_object_get_member(extra, name) : NULL;
-
-    return value != NULL && JSON_NODE_HOLDS_VALUE(value) &&
-           json_node_get_value_type(value) == G_TYPE_BOOLEAN && json_node_get_boolean(value);
-}
-
-static gboolean
 parse_extra(Download *download, const char *text, GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root = NULL;
+    g_autoptr(JsonObject) extra = lv_json_object_parse(text, "extra", error);
 
-    if (text[0] == '\0')
-        return TRUE;
-    if (!json_parser_load_from_data(parser, text, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser))) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "extra is not a JSON object: %s", text);
+    if (extra == NULL)
         return FALSE;
-    }
-    download->force = flag_of(json_node_get_object(root), "force");
-    download->ignore_tls_errors = flag_of(json_node_get_object(root), "ignore_tls_errors");
+    download->force = lv_json_object_flag(extra, "force");
+    download->ignore_tls_errors = lv_json_object_flag(extra, "ignore_tls_errors");
     return TRUE;
 }
 

@@ -13,6 +13,7 @@
 
 #include "lv-connections.h"
 #include "lv-http.h"
+#include "lv-json.h"
 #include "lv-plugins.h"
 #include "lv-profiles.h"
 #include "lv-progress.h"
@@ -394,22 +395,10 @@ upload_new(LvBackend *backend, LvInvocation *invocation, Mode mode, const char *
 static gboolean
 options_of(const char *text, gboolean *ignore_tls_errors, GError **error)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root = NULL;
+    g_autoptr(JsonObject) object = lv_json_object_parse(text, "options", error);
 
-    *ignore_tls_errors = FALSE;
-    if (text[0] == '\0')
-        return TRUE;
-    if (!json_parser_load_from_data(parser, text, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT(root = json_parser_get_root(parser))) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "options is not a JSON object: %s", text);
-        return FALSE;
-    }
-    JsonNode *value = json_object_get_member(json_node_get_object(root), "ignore_tls_errors");
-    *ignore_tls_errors = value != NULL && JSON_NODE_HOLDS_VALUE(value) &&
-                         json_node_get_value_type(value) == G_TYPE_BOOLEAN &&
-                         json_node_get_boolean(value);
-    return TRUE;
+    *ignore_tls_errors = object != NULL && lv_json_object_flag(object, "ignore_tls_errors");
+    return object != NULL;
 }
 
 static void
