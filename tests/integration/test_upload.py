@@ -368,6 +368,12 @@ class Upload(h.LvTestCase):
         self.backend.proc.terminate()
         self.backend.proc.wait(20)
         log = self.backend.output()
+        # Seen once in 2026-12: LeakSanitizer's own tracer crashed (signal 11) while
+        # stopping the threads at exit, so no leak check ran. That is the tool failing,
+        # not a finding: reported as a skip, any other sanitizer text fails.
+        if "LeakSanitizer has encountered a fatal error" in log and \
+                "ERROR: " not in log and "runtime error:" not in log:
+            self.skipTest("LeakSanitizer crashed at exit: no leak check this run")
         for marker in ("Sanitizer", "runtime error:", "CRITICAL"):
             if marker in log:
                 self.fail("the backend says: " + log[log.find(marker) - 200:][:4000])
