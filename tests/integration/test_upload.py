@@ -257,6 +257,8 @@ class Upload(h.LvTestCase):
             h.kill_group(proc)
         self.assertEqual(proc.returncode, 0, err)
         self.assertTrue(out.strip().startswith("https://"), out)
+        print(f"# {len(latencies)} calls during the {BIG_MB} MB upload, slowest answer "
+              f"{max(latencies) * 1000:.0f} ms")
         self.assertGreater(during, 0, "no call was made while the upload ran")
         self.assertLess(max(latencies), 1.0, f"slowest answer during the upload: {max(latencies)}")
         # Streamed from disk: the backend's peak memory does not grow by the file's size.
