@@ -352,6 +352,22 @@ arm_self_ping(LvXmppAccount *account)
     g_source_attach(state->ping_timer, account->context);
 }
 
+/* Only a room that says it keeps an archive is asked for it; the others gave what
+ * they keep as the history of the join. */
+static void
+on_archive_known(LvXmppAccount *account, const char *jid, gboolean has, gpointer data)
+{
+    Room *room = find_room(account, data);
+
+    if (room == NULL || room->state != ROOM_JOINED)
+        return;
+    if (has)
+        lv_xmpp_mam_catch_up_room(account, room->jid);
+    else
+        g_info("%s: %s keeps no archive (no %s): its join history is all we get", account->profile,
+               room->jid, LV_NS_MAM);
+}
+
 static void
 joined(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
 {
@@ -366,7 +382,8 @@ joined(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
     if ((presence->status_codes & LV_MUC_STATUS_NEW_ROOM) && !room->configure)
         unlock_instant(account, room);
     else if (!(presence->status_codes & LV_MUC_STATUS_NEW_ROOM))
-        lv_xmpp_mam_catch_up_room(account, room->jid);
+        lv_xmpp_disco_check_feature(account, room->jid, LV_NS_MAM, on_archive_known,
+                                    g_strdup(room->jid), g_free);
     GVariant *args = g_variant_ref_sink(joined_args(room));
     post_signal(account, "mucRoomJoined", args);
     if (room->request_id != NULL) {

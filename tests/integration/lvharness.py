@@ -255,11 +255,14 @@ class Prosody:
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
                  without=(), upload=True, upload_size_limit=10 * 1024 * 1024,
-                 admin_shell=False, muc_mam=True):
+                 admin_shell=False, muc_mam=True, muc_without_archive=False):
         # admin_shell=True: `shell()` runs prosodyctl shell commands (mod_admin_shell).
         self.admin_shell = admin_shell
         # muc_mam=False: the rooms of conference.localhost keep no archive.
         self.muc_mam = muc_mam
+        # muc_without_archive=True: a second MUC service, nomam.localhost, without
+        # muc_mam and without room locking.
+        self.muc_without_archive = muc_without_archive
         self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
         self.without = set(without)  # MODULES left out, e.g. {"bookmarks"}
         # upload=False leaves out upload.localhost (a server without XEP-0363).
@@ -345,6 +348,11 @@ Component "conference.localhost" "muc"
     modules_enabled = {{ {muc_modules} }}
 
 Component "pubsub.localhost" "pubsub"
+""")
+            if self.muc_without_archive:
+                f.write("""
+Component "nomam.localhost" "muc"
+    muc_room_locking = false
 """)
             if self.upload:
                 # upload.localhost does not resolve here: its URLs name localhost (in

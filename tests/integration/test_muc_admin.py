@@ -94,7 +94,7 @@ class Monitor:
 class MucAdmin(h.LvTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.prosody = h.Prosody(muc_room_locking=True)
+        cls.prosody = h.Prosody(muc_room_locking=True, muc_without_archive=True)
         cls.alice = cls.prosody.register("alice", "alice-pw")
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
@@ -398,6 +398,16 @@ class MucAdmin(h.LvTestCase):
         joined = self.join(BOB, room, "bob")
         self.assertNotIn('type="error"', joined)
         self.assertIn('code="110"', joined)
+
+    def test_archive_asked_only_of_rooms_that_keep_one(self):
+        room = self.new_room()  # conference.localhost has muc_mam
+        self.li_ok("join", room, "-n", "alice-lv")
+        self.logged(f"archive catch-up of {room}")
+        plain = "plain@nomam.localhost"
+        self.join(BOB, plain, "bob")  # it exists before we join: no status 201
+        self.li_ok("join", plain, "-n", "alice-lv")
+        self.logged(f"{plain} keeps no archive")
+        self.assertNotIn(f"archive catch-up of {plain}", "".join(self.log))
 
     def test_destroy(self):
         room = self.new_room()
