@@ -617,3 +617,51 @@ lv_xmpp_account_disco_find(LvXmppAccount *account, const char *request_id,
     /* Freed by the find itself once answered. */
     lv_xmpp_account_invoke(account, do_disco_find, find, NULL);
 }
+
+/* ---- a feature check for the other modules of the thread ---- */
+
+typedef struct {
+    char *feature;
+    LvXmppDiscoFeatureDone done;
+    gpointer data;
+    GDestroyNotify data_free;
+} FeatureCheck;
+
+static void
+feature_check_free(gpointer data)
+{
+    FeatureCheck *check = data;
+
+    if (check->data_free != NULL)
+        check->data_free(check->data);
+    g_free(check->feature);
+    g_free(check);
+}
+
+static void
+on_feature_info(LvXmppAccount *account, const char *jid, GVariant *info, const GError *error,
+                gpointer data)
+{
+    FeatureCheck *check = data;
+    const char *const features[] = { check->feature, NULL };
+    gboolean has = info != NULL && lv_xmpp_disco_info_matches(info, features, NULL);
+
+    if (info == NULL)
+        g_debug("%s: no disco#info from %s (%s): taken as without %s", account->profile, jid,
+                error != NULL ? error->message : "no answer", check->feature);
+    check->done(account, jid, has, check->data);
+}
+
+void
+lv_xmpp_disco_check_feature(LvXmppAccount *account, const char *jid, const char *feature,
+                            LvXmppDiscoFeatureDone done, gpointer data, GDestroyNotify data_free)
+{
+    FeatureCheck *check = g_new0(FeatureCheck, 1);
+
+    check->feature = g_strdup(feature);
+    check->done = done;
+    check->data = data;
+    check->data_free = data_free;
+    fetch_info(account, jid, "", TRUE,
+               fetch_new(jid, "", on_feature_info, check, feature_check_free));
+}

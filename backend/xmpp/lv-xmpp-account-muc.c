@@ -13,11 +13,14 @@
  * room, pings our own occupant JID in the rooms silent for a whole interval; an
  * error other than the two "I do not know ping" conditions means we are out, and
  * we join again.
+ *
+ * The requests from the main context are in lv-xmpp-account-muc-requests.c.
  */
 #include <string.h>
 
 #include "lv-error.h"
 #include "lv-jid.h"
+#include "lv-xmpp-account-muc-private.h"
 #include "lv-xmpp-account-private.h"
 #include "lv-xmpp-iq.h"
 #include "lv-xmpp-message.h"
@@ -46,41 +49,8 @@ self_ping_interval(void)
     return seconds;
 }
 
-typedef enum {
-    ROOM_JOINING,
-    ROOM_JOINED,
-} RoomState;
-
-typedef struct {
-    char *role, *affiliation, *jid, *show, *status;
-} Occupant;
-
-typedef struct {
-    char *jid;
-    char *nick;      /* asked, then the one the room gave */
-    char *base_nick; /* as asked, for the retries */
-    char *password;
-    RoomState state;
-    char *request_id; /* the bridge call waiting for the join, NULL: none */
-    gboolean nick_retry;
-    int retries;
-    gboolean configure; /* leave a new room locked */
-    int maxstanzas;     /* history asked: -1 the room's default */
-    int seconds;
-    char *since;
-    GHashTable *occupants; /* nick → Occupant* */
-    char *subject;
-    gint64 last_seen; /* g_get_monotonic_time() of its last stanza to us */
-    gboolean pinging;
-} Room;
-
-typedef struct {
-    GHashTable *rooms; /* bare JID → Room* */
-    GSource *ping_timer;
-} MucState;
-
-static void
-occupant_free(gpointer data)
+void
+lv_xmpp_muc_occupant_free(gpointer data)
 {
     Occupant *occupant = data;
 
@@ -92,8 +62,8 @@ occupant_free(gpointer data)
     g_free(occupant);
 }
 
-static void
-room_free(gpointer data)
+void
+lv_xmpp_muc_room_free(gpointer data)
 {
     Room *room = data;
 
@@ -110,27 +80,28 @@ room_free(gpointer data)
     g_free(room);
 }
 
-static MucState *
-state_of(LvXmppAccount *account)
+MucState *
+lv_xmpp_muc_state(LvXmppAccount *account)
 {
     if (account->muc == NULL) {
         MucState *state = g_new0(MucState, 1);
-        state->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, room_free);
+        state->rooms = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, lv_xmpp_muc_room_free);
         account->muc = state;
     }
     return account->muc;
 }
 
-static Room *
-find_room(LvXmppAccount *account, const char *room_bare)
+Room *
+lv_xmpp_muc_find_room(LvXmppAccount *account, const char *room_bare)
 {
-    return room_bare != NULL ? g_hash_table_lookup(state_of(account)->rooms, room_bare) : NULL;
+    return room_bare != NULL ? g_hash_table_lookup(lv_xmpp_muc_state(account)->rooms, room_bare)
+                             : NULL;
 }
 
 const char *
 lv_xmpp_muc_own_nick(LvXmppAccount *account, const char *room_bare)
 {
-    Room *room = find_room(account, room_bare);
+    Room *room = lv_xmpp_muc_find_room(account, room_bare);
 
     return room != NULL && room->state == ROOM_JOINED ? room->nick : NULL;
 }
@@ -141,16 +112,16 @@ lv_xmpp_muc_is_joined(LvXmppAccount *account, const char *room_bare)
     return lv_xmpp_muc_own_nick(account, room_bare) != NULL;
 }
 
-static void
-post_signal(LvXmppAccount *account, const char *name, GVariant *params)
+void
+lv_xmpp_muc_post_signal(LvXmppAccount *account, const char *name, GVariant *params)
 {
     lv_xmpp_account_post(account, LV_XMPP_EVENT_SIGNAL, name, params, NULL);
 }
 
 /* Occupants as Libervia's a{sa{ss}}: nick → nick, entity, affiliation, role (and
  * show, status) (transfer floating). */
-static GVariant *
-occupants_variant(Room *room)
+GVariant *
+lv_xmpp_muc_occupants_variant(Room *room)
 {
     GVariantBuilder builder;
     GHashTableIter iter;
@@ -176,19 +147,19 @@ occupants_variant(Room *room)
 
 /* (room, occupants, nick, subject, statuses) as mucRoomJoined and mucJoin carry
  * them, without the profile (transfer floating). */
-static GVariant *
-joined_args(Room *room)
+GVariant *
+lv_xmpp_muc_joined_args(Room *room)
 {
     const char *statuses[] = { NULL };
 
-    return g_variant_new("(s@a{sa{ss}}ss^as)", room->jid, occupants_variant(room), room->nick,
-                         room->subject != NULL ? room->subject : "", statuses);
+    return g_variant_new("(s@a{sa{ss}}ss^as)", room->jid, lv_xmpp_muc_occupants_variant(room),
+                         room->nick, room->subject != NULL ? room->subject : "", statuses);
 }
 
 /* mucJoin's answer (bsa{sa{ss}}ssass): @already joined, then @args and the profile
  * (transfer floating). */
-static GVariant *
-join_answer(LvXmppAccount *account, gboolean already, GVariant *args)
+GVariant *
+lv_xmpp_muc_join_answer(LvXmppAccount *account, gboolean already, GVariant *args)
 {
     GVariant *children[7] = { g_variant_new_boolean(already) };
 
@@ -198,8 +169,8 @@ join_answer(LvXmppAccount *account, gboolean already, GVariant *args)
     return g_variant_new_tuple(children, 7);
 }
 
-static void
-send_join(LvXmppAccount *account, Room *room)
+void
+lv_xmpp_muc_send_join(LvXmppAccount *account, Room *room)
 {
     LvXmppMucHistory history = { room->maxstanzas, room->seconds, room->since };
     g_autofree char *point = NULL;
@@ -220,11 +191,11 @@ send_join(LvXmppAccount *account, Room *room)
 static void
 forget_room(LvXmppAccount *account, Room *room)
 {
-    g_hash_table_remove(state_of(account)->rooms, room->jid);
+    g_hash_table_remove(lv_xmpp_muc_state(account)->rooms, room->jid);
 }
 
-static void
-fail_join(LvXmppAccount *account, Room *room, GError *error)
+void
+lv_xmpp_muc_fail_join(LvXmppAccount *account, Room *room, GError *error)
 {
     g_message("%s: cannot join %s: %s", account->profile, room->jid, error->message);
     if (room->request_id != NULL)
@@ -262,14 +233,14 @@ rejoin(LvXmppAccount *account, Room *room)
     room->state = ROOM_JOINING;
     room->retries = 0;
     g_hash_table_remove_all(room->occupants);
-    send_join(account, room);
+    lv_xmpp_muc_send_join(account, room);
 }
 
 static void
 on_self_pong(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
 {
     const char *jid = user_data;
-    Room *room = find_room(account, jid);
+    Room *room = lv_xmpp_muc_find_room(account, jid);
 
     if (room == NULL)
         return;
@@ -304,7 +275,7 @@ static gboolean
 on_ping_timer(gpointer data)
 {
     LvXmppAccount *account = data;
-    MucState *state = state_of(account);
+    MucState *state = lv_xmpp_muc_state(account);
     gint64 silence = (gint64)self_ping_interval() * G_USEC_PER_SEC;
     gint64 now = g_get_monotonic_time();
     GHashTableIter iter;
@@ -343,13 +314,29 @@ disarm_self_ping(LvXmppAccount *account)
 static void
 arm_self_ping(LvXmppAccount *account)
 {
-    MucState *state = state_of(account);
+    MucState *state = lv_xmpp_muc_state(account);
 
     if (state->ping_timer != NULL)
         return;
     state->ping_timer = g_timeout_source_new_seconds(self_ping_interval());
     g_source_set_callback(state->ping_timer, on_ping_timer, account, NULL);
     g_source_attach(state->ping_timer, account->context);
+}
+
+/* Only a room that says it keeps an archive is asked for it; the others gave what
+ * they keep as the history of the join. */
+static void
+on_archive_known(LvXmppAccount *account, const char *jid, gboolean has, gpointer data)
+{
+    Room *room = lv_xmpp_muc_find_room(account, data);
+
+    if (room == NULL || room->state != ROOM_JOINED)
+        return;
+    if (has)
+        lv_xmpp_mam_catch_up_room(account, room->jid);
+    else
+        g_info("%s: %s keeps no archive (no %s): its join history is all we get", account->profile,
+               room->jid, LV_NS_MAM);
 }
 
 static void
@@ -366,11 +353,12 @@ joined(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
     if ((presence->status_codes & LV_MUC_STATUS_NEW_ROOM) && !room->configure)
         unlock_instant(account, room);
     else if (!(presence->status_codes & LV_MUC_STATUS_NEW_ROOM))
-        lv_xmpp_mam_catch_up_room(account, room->jid);
-    GVariant *args = g_variant_ref_sink(joined_args(room));
-    post_signal(account, "mucRoomJoined", args);
+        lv_xmpp_disco_check_feature(account, room->jid, LV_NS_MAM, on_archive_known,
+                                    g_strdup(room->jid), g_free);
+    GVariant *args = g_variant_ref_sink(lv_xmpp_muc_joined_args(room));
+    lv_xmpp_muc_post_signal(account, "mucRoomJoined", args);
     if (room->request_id != NULL) {
-        GVariant *answer = join_answer(account, FALSE, args);
+        GVariant *answer = lv_xmpp_muc_join_answer(account, FALSE, args);
         lv_xmpp_account_post(account, LV_XMPP_EVENT_REPLY, room->request_id,
                              g_variant_new_tuple(&answer, 1), NULL);
         g_clear_pointer(&room->request_id, g_free);
@@ -397,7 +385,7 @@ on_join_error(LvXmppAccount *account, Room *room, const LvXmppMucPresence *prese
             room->nick = longer;
         }
         g_info("%s: nick taken in %s, trying %s", account->profile, room->jid, room->nick);
-        send_join(account, room);
+        lv_xmpp_muc_send_join(account, room);
         return;
     }
     int code = g_str_equal(condition, "conflict")         ? LV_ERROR_CONFLICT
@@ -408,13 +396,14 @@ on_join_error(LvXmppAccount *account, Room *room, const LvXmppMucPresence *prese
     const char *text = presence->error_text != NULL ? presence->error_text : "";
     const char *colon = text[0] != '\0' ? ": " : "";
     if (code == LV_ERROR_CONFLICT)
-        fail_join(account, room,
-                  g_error_new(LV_ERROR, code, "nickname already in use in %s (%s)%s%s", room->jid,
-                              room->nick, colon, text));
+        lv_xmpp_muc_fail_join(account, room,
+                              g_error_new(LV_ERROR, code, "nickname already in use in %s (%s)%s%s",
+                                          room->jid, room->nick, colon, text));
     else
-        fail_join(account, room,
-                  g_error_new(LV_ERROR, code, "cannot join %s: %s (%s)%s%s", room->jid,
-                              lv_xmpp_muc_error_describe(condition), condition, colon, text));
+        lv_xmpp_muc_fail_join(account, room,
+                              g_error_new(LV_ERROR, code, "cannot join %s: %s (%s)%s%s", room->jid,
+                                          lv_xmpp_muc_error_describe(condition), condition, colon,
+                                          text));
 }
 
 static void
@@ -440,8 +429,9 @@ signal_presence(LvXmppAccount *account, const LvXmppMucPresence *presence)
     g_variant_builder_init(&statuses, G_VARIANT_TYPE("a{ss}"));
     if (presence->status != NULL)
         g_variant_builder_add(&statuses, "{ss}", "default", presence->status);
-    post_signal(account, "presenceUpdate",
-                g_variant_new("(ssia{ss})", full, presence->show, presence->priority, &statuses));
+    lv_xmpp_muc_post_signal(
+            account, "presenceUpdate",
+            g_variant_new("(ssia{ss})", full, presence->show, presence->priority, &statuses));
 }
 
 static void
@@ -459,9 +449,9 @@ self_left(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
               presence->reason != NULL ? ": " : "",
               presence->reason != NULL ? presence->reason : "");
     if (room->state == ROOM_JOINING) {
-        fail_join(account, room,
-                  g_error_new(LV_ERROR, LV_ERROR_EXTERNAL_REQUEST, "cannot join %s: %s", room->jid,
-                              why));
+        lv_xmpp_muc_fail_join(account, room,
+                              g_error_new(LV_ERROR, LV_ERROR_EXTERNAL_REQUEST, "cannot join %s: %s",
+                                          room->jid, why));
         return;
     }
     /* A room that lost us by error may take us back; removals are final. */
@@ -472,7 +462,7 @@ self_left(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
     }
     g_autofree char *jid = g_strdup(room->jid);
     forget_room(account, room);
-    post_signal(account, "mucRoomLeft", g_variant_new("(s)", jid));
+    lv_xmpp_muc_post_signal(account, "mucRoomLeft", g_variant_new("(s)", jid));
 }
 
 static void
@@ -483,8 +473,8 @@ nick_changed(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presen
         g_free(room->nick);
         room->nick = g_strdup(presence->new_nick);
     }
-    post_signal(account, "mucRoomUserChangedNick",
-                g_variant_new("(sss)", room->jid, presence->nick, presence->new_nick));
+    lv_xmpp_muc_post_signal(account, "mucRoomUserChangedNick",
+                            g_variant_new("(sss)", room->jid, presence->nick, presence->new_nick));
 }
 
 static void
@@ -527,7 +517,7 @@ lv_xmpp_muc_take_presence(LvXmppAccount *account, xmpp_stanza_t *stanza)
     g_autoptr(GError) error = NULL;
     g_autoptr(LvJid) from = lv_jid_parse(xmpp_stanza_get_from(stanza), NULL);
     g_autofree char *bare = from != NULL ? lv_jid_dup_bare(from) : NULL;
-    Room *room = find_room(account, bare);
+    Room *room = lv_xmpp_muc_find_room(account, bare);
 
     if (room == NULL) /* an occupant payload from a room we are not in: not a contact either */
         return lv_xmpp_muc_is_room_presence(stanza);
@@ -555,14 +545,15 @@ take_subject(LvXmppAccount *account, Room *room, const LvXmppMessage *message)
         g_variant_get_child(message->subjects, 0, "{&s&s}", NULL, &subject);
     g_free(room->subject);
     room->subject = g_strdup(subject);
-    post_signal(account, "mucRoomNewSubject", g_variant_new("(ss)", room->jid, subject));
+    lv_xmpp_muc_post_signal(account, "mucRoomNewSubject",
+                            g_variant_new("(ss)", room->jid, subject));
     return TRUE;
 }
 
 gboolean
 lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza, LvXmppMessage *message)
 {
-    Room *room = find_room(account, message->from_bare);
+    Room *room = lv_xmpp_muc_find_room(account, message->from_bare);
 
     if (g_strcmp0(message->type, "groupchat") != 0 || message->via == LV_XMPP_VIA_CARBON)
         return FALSE;
@@ -606,7 +597,7 @@ lv_xmpp_muc_decorate_message(LvXmppAccount *account, xmpp_stanza_t *stanza, cons
     g_autofree char *bare = jid != NULL ? lv_jid_dup_bare(jid) : NULL;
 
     if (g_strcmp0(type, "groupchat") != 0 && lv_jid_get_resource(jid) != NULL &&
-        find_room(account, bare) != NULL)
+        lv_xmpp_muc_find_room(account, bare) != NULL)
         lv_xmpp_add_child(stanza, "x", LV_NS_MUC_USER); /* a private message (§7.5) */
 }
 
@@ -618,7 +609,7 @@ lv_xmpp_muc_session_started(LvXmppAccount *account)
     GHashTableIter iter;
     gpointer value = NULL;
 
-    g_hash_table_iter_init(&iter, state_of(account)->rooms);
+    g_hash_table_iter_init(&iter, lv_xmpp_muc_state(account)->rooms);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         Room *room = value;
         g_info("%s: joining %s again (new session)", account->profile, room->jid);
@@ -635,7 +626,7 @@ lv_xmpp_muc_session_ended(LvXmppAccount *account, gboolean resumable)
     if (account->muc == NULL)
         return;
     disarm_self_ping(account);
-    g_hash_table_iter_init(&iter, state_of(account)->rooms);
+    g_hash_table_iter_init(&iter, lv_xmpp_muc_state(account)->rooms);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         Room *room = value;
         if (room->request_id != NULL) {
@@ -665,340 +656,4 @@ lv_xmpp_muc_finalize(LvXmppAccount *account)
     g_hash_table_unref(state->rooms);
     g_free(state);
     account->muc = NULL;
-}
-
-/* ---- requests from the main context ---- */
-
-typedef enum {
-    ASK_JOIN,
-    ASK_LEAVE,
-    ASK_NICK,
-    ASK_SUBJECT,
-    ASK_NICK_GET,
-    ASK_OCCUPANTS,
-    ASK_ROOMS,
-} AskKind;
-
-typedef struct {
-    LvXmppAccount *account;
-    AskKind kind;
-    char *request_id; /* NULL: started in the thread, nobody waits */
-    char *room;
-    char *text; /* nick or subject */
-    char *password;
-    GVariant *options; /* a{ss} of a join */
-} Ask;
-
-static void
-ask_free(gpointer data)
-{
-    Ask *ask = data;
-
-    lv_xmpp_account_unref(ask->account);
-    g_free(ask->request_id);
-    g_free(ask->room);
-    g_free(ask->text);
-    g_free(ask->password);
-    g_clear_pointer(&ask->options, g_variant_unref);
-    g_free(ask);
-}
-
-static void
-answer(Ask *ask, GVariant *value, GError *error)
-{
-    if (ask->request_id != NULL) {
-        lv_xmpp_account_post(ask->account, LV_XMPP_EVENT_REPLY, ask->request_id, value, error);
-        return;
-    }
-    /* A join from the thread (autojoin, rejoin): nobody waits for the answer. */
-    if (value != NULL)
-        g_variant_unref(g_variant_ref_sink(value));
-    if (error != NULL) {
-        g_message("%s: %s", ask->account->profile, error->message);
-        g_error_free(error);
-    }
-}
-
-static int
-option_int(GVariant *options, const char *key)
-{
-    const char *text = NULL;
-    gint64 value = -1;
-
-    if (options == NULL || !g_variant_lookup(options, key, "&s", &text))
-        return -1;
-    if (!g_ascii_string_to_signed(text, 10, 0, G_MAXINT, &value, NULL))
-        return -2;
-    return (int)value;
-}
-
-static const char *
-option_text(GVariant *options, const char *key)
-{
-    const char *text = NULL;
-
-    if (options == NULL || !g_variant_lookup(options, key, "&s", &text))
-        return NULL;
-    return text;
-}
-
-static Room *
-room_from_ask(Ask *ask, GError **error)
-{
-    GVariant *options = ask->options;
-    const char *create = option_text(options, "create");
-    const char *password = option_text(options, "password");
-    Room *room = g_new0(Room, 1);
-
-    room->maxstanzas = option_int(options, "maxstanzas");
-    room->seconds = option_int(options, "seconds");
-    room->since = g_strdup(option_text(options, "since"));
-    room->nick_retry = g_strcmp0(option_text(options, "nick_retry"), "true") == 0;
-    room->configure = g_strcmp0(create, "configure") == 0;
-    room->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, occupant_free);
-    room->jid = g_strdup(ask->room);
-    room->nick = g_strdup(ask->text);
-    room->base_nick = g_strdup(ask->text);
-    room->password = g_strdup(password != NULL ? password : ask->password);
-    if (room->maxstanzas < -1 || room->seconds < -1 ||
-        (create != NULL && !g_str_equal(create, "instant") && !room->configure)) {
-        g_set_error(error, LV_ERROR, LV_ERROR_DATA,
-                    "bad join options for %s (history counts are whole numbers, create is "
-                    "instant or configure)",
-                    ask->room);
-        room_free(room);
-        return NULL;
-    }
-    return room;
-}
-
-static void
-do_join(Ask *ask)
-{
-    LvXmppAccount *account = ask->account;
-    Room *room = find_room(account, ask->room);
-    GError *error = NULL;
-
-    if (room != NULL && room->state == ROOM_JOINED) {
-        GVariant *args = g_variant_ref_sink(joined_args(room));
-        GVariant *tuple = join_answer(account, TRUE, args);
-        answer(ask, g_variant_new_tuple(&tuple, 1), NULL);
-        g_variant_unref(args);
-        return;
-    }
-    if (room != NULL) {
-        answer(ask, NULL,
-               g_error_new(LV_ERROR, LV_ERROR_CONFLICT, "a join of %s is already in progress",
-                           ask->room));
-        return;
-    }
-    if ((room = room_from_ask(ask, &error)) == NULL) {
-        answer(ask, NULL, error);
-        return;
-    }
-    room->request_id = g_steal_pointer(&ask->request_id);
-    g_hash_table_replace(state_of(account)->rooms, room->jid, room);
-    post_signal(account, "mucRoomPrepareJoin", g_variant_new("(s)", room->jid));
-    send_join(account, room);
-}
-
-static void
-send_presence_to(LvXmppAccount *account, const char *room, const char *nick, const char *type)
-{
-    xmpp_stanza_t *presence = xmpp_presence_new(account->xctx);
-    g_autofree char *to = g_strconcat(room, "/", nick, NULL);
-
-    xmpp_stanza_set_to(presence, to);
-    if (type != NULL)
-        xmpp_stanza_set_type(presence, type);
-    else
-        lv_xmpp_disco_decorate_presence(account, presence);
-    xmpp_send(account->conn, presence);
-    xmpp_stanza_release(presence);
-    lv_xmpp_account_drain(account);
-}
-
-static void
-do_subject(LvXmppAccount *account, Room *room, const char *subject)
-{
-    char *id = xmpp_uuid_gen(account->xctx);
-    xmpp_stanza_t *message = xmpp_message_new(account->xctx, "groupchat", room->jid, id);
-
-    xmpp_free(account->xctx, id);
-    lv_xmpp_add_text(lv_xmpp_add_child(message, "subject", NULL), subject);
-    xmpp_send(account->conn, message);
-    xmpp_stanza_release(message);
-    lv_xmpp_account_drain(account);
-}
-
-static GVariant *
-rooms_joined(LvXmppAccount *account)
-{
-    GVariantBuilder builder;
-    GHashTableIter iter;
-    gpointer value = NULL;
-
-    g_variant_builder_init(&builder, G_VARIANT_TYPE("a(sa{sa{ss}}ssas)"));
-    g_hash_table_iter_init(&iter, state_of(account)->rooms);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        if (((Room *)value)->state == ROOM_JOINED)
-            g_variant_builder_add_value(&builder, joined_args(value));
-    }
-    return g_variant_new("(@a(sa{sa{ss}}ssas))", g_variant_builder_end(&builder));
-}
-
-/* The requests that need a room we are in. */
-static void
-do_in_room(Ask *ask, Room *room)
-{
-    LvXmppAccount *account = ask->account;
-
-    switch (ask->kind) {
-    case ASK_LEAVE:
-        send_presence_to(account, room->jid, room->nick, "unavailable");
-        answer(ask, NULL, NULL);
-        return;
-    case ASK_NICK:
-        if (!lv_xmpp_muc_nick_ok(ask->text)) {
-            answer(ask, NULL,
-                   g_error_new(LV_ERROR, LV_ERROR_DATA, "\"%s\" is not a valid nick", ask->text));
-            return;
-        }
-        send_presence_to(account, room->jid, ask->text, NULL);
-        answer(ask, NULL, NULL);
-        return;
-    case ASK_SUBJECT:
-        do_subject(account, room, ask->text);
-        answer(ask, NULL, NULL);
-        return;
-    case ASK_NICK_GET:
-        answer(ask, g_variant_new("(s)", room->nick), NULL);
-        return;
-    case ASK_OCCUPANTS:
-        answer(ask, g_variant_new("(@a{sa{ss}})", occupants_variant(room)), NULL);
-        return;
-    default:
-        g_assert_not_reached();
-    }
-}
-
-static gboolean
-do_ask(gpointer data)
-{
-    Ask *ask = data;
-    LvXmppAccount *account = ask->account;
-    Room *room = NULL;
-
-    if (!lv_xmpp_account_in_session(account)) {
-        answer(ask, NULL,
-               g_error_new(LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED, "%s is not connected",
-                           account->profile));
-        return G_SOURCE_REMOVE;
-    }
-    if (ask->kind == ASK_JOIN) {
-        do_join(ask);
-        lv_xmpp_account_drain(account); /* not from a handler: written now */
-        return G_SOURCE_REMOVE;
-    }
-    if (ask->kind == ASK_ROOMS) {
-        answer(ask, rooms_joined(account), NULL);
-        return G_SOURCE_REMOVE;
-    }
-    room = find_room(account, ask->room);
-    if (room != NULL && room->state == ROOM_JOINING && ask->kind == ASK_LEAVE) {
-        /* Given up before the room answered: no half-joined room stays. */
-        send_presence_to(account, room->jid, room->nick, "unavailable");
-        fail_join(account, room,
-                  g_error_new(LV_ERROR, LV_ERROR_CANCELLED, "the join of %s was given up",
-                              ask->room));
-        answer(ask, NULL, NULL);
-        return G_SOURCE_REMOVE;
-    }
-    if (room == NULL || room->state != ROOM_JOINED) {
-        answer(ask, NULL,
-               g_error_new(LV_ERROR, LV_ERROR_NOT_FOUND, "not in the room %s", ask->room));
-        return G_SOURCE_REMOVE;
-    }
-    do_in_room(ask, room);
-    return G_SOURCE_REMOVE;
-}
-
-/* @room as the rooms are keyed: a normalised bare JID (transfer full). */
-static char *
-normal_room(const char *room)
-{
-    g_autoptr(LvJid) jid = room != NULL ? lv_jid_parse(room, NULL) : NULL;
-
-    return jid != NULL ? lv_jid_dup_bare(jid) : g_strdup(room);
-}
-
-static void
-ask_thread(LvXmppAccount *account, AskKind kind, const char *request_id, const char *room,
-           const char *text, GVariant *options)
-{
-    Ask *ask = g_new0(Ask, 1);
-
-    ask->account = lv_xmpp_account_ref(account);
-    ask->kind = kind;
-    ask->request_id = g_strdup(request_id);
-    ask->room = normal_room(room);
-    ask->text = g_strdup(text);
-    ask->options = options != NULL ? g_variant_ref_sink(options) : NULL;
-    lv_xmpp_account_invoke(account, do_ask, ask, ask_free);
-}
-
-void
-lv_xmpp_account_muc_join(LvXmppAccount *account, const char *request_id, const char *room,
-                         const char *nick, GVariant *options)
-{
-    ask_thread(account, ASK_JOIN, request_id, room, nick, options);
-}
-
-void
-lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
-                           const char *password)
-{
-    g_autofree char *bare = normal_room(room);
-    Ask ask = { account, ASK_JOIN, NULL, bare, (char *)nick, (char *)password, NULL };
-
-    if (lv_xmpp_account_in_session(account) && bare != NULL && lv_xmpp_muc_nick_ok(nick))
-        do_join(&ask);
-}
-
-void
-lv_xmpp_account_muc_leave(LvXmppAccount *account, const char *request_id, const char *room)
-{
-    ask_thread(account, ASK_LEAVE, request_id, room, NULL, NULL);
-}
-
-void
-lv_xmpp_account_muc_nick(LvXmppAccount *account, const char *request_id, const char *room,
-                         const char *nick)
-{
-    ask_thread(account, ASK_NICK, request_id, room, nick, NULL);
-}
-
-void
-lv_xmpp_account_muc_subject(LvXmppAccount *account, const char *request_id, const char *room,
-                            const char *subject)
-{
-    ask_thread(account, ASK_SUBJECT, request_id, room, subject, NULL);
-}
-
-void
-lv_xmpp_account_muc_nick_get(LvXmppAccount *account, const char *request_id, const char *room)
-{
-    ask_thread(account, ASK_NICK_GET, request_id, room, NULL, NULL);
-}
-
-void
-lv_xmpp_account_muc_occupants(LvXmppAccount *account, const char *request_id, const char *room)
-{
-    ask_thread(account, ASK_OCCUPANTS, request_id, room, NULL, NULL);
-}
-
-void
-lv_xmpp_account_muc_rooms(LvXmppAccount *account, const char *request_id)
-{
-    ask_thread(account, ASK_ROOMS, request_id, NULL, NULL, NULL);
 }

@@ -205,4 +205,12 @@ gboolean lv_xmpp_muc_is_joined(LvXmppAccount *account, const char *room_bare);
 void lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
                                 const char *password);
 
+/* Whether @jid's disco#info (from the caps cache when known) lists @feature: @done
+ * gets FALSE too when @jid does not answer (lv-xmpp-account-disco.c). */
+typedef void (*LvXmppDiscoFeatureDone)(LvXmppAccount *account, const char *jid, gboolean has,
+                                       gpointer data);
+void lv_xmpp_disco_check_feature(LvXmppAccount *account, const char *jid, const char *feature,
+                                 LvXmppDiscoFeatureDone done, gpointer data,
+                                 GDestroyNotify data_free);
+
 G_END_DECLS

@@ -254,7 +254,15 @@ class Prosody:
                "version", "register", "http"]
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
-                 without=(), upload=True, upload_size_limit=10 * 1024 * 1024):
+                 without=(), upload=True, upload_size_limit=10 * 1024 * 1024,
+                 admin_shell=False, muc_mam=True, muc_without_archive=False):
+        # admin_shell=True: `shell()` runs prosodyctl shell commands (mod_admin_shell).
+        self.admin_shell = admin_shell
+        # muc_mam=False: the rooms of conference.localhost keep no archive.
+        self.muc_mam = muc_mam
+        # muc_without_archive=True: a second MUC service, nomam.localhost, without
+        # muc_mam and without room locking.
+        self.muc_without_archive = muc_without_archive
         self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
         self.without = set(without)  # MODULES left out, e.g. {"bookmarks"}
         # upload=False leaves out upload.localhost (a server without XEP-0363).
@@ -298,6 +306,9 @@ class Prosody:
 
     def _write_config(self, memory_archive, muc_room_locking):
         modules = ", ".join(f'"{m}"' for m in self.MODULES if m not in self.without)
+        if self.admin_shell:
+            modules += ', "admin_shell"'
+        muc_modules = '"muc_mam"' if self.muc_mam else ""
         storage = ('storage = { archive = "memory", archive2 = "memory" }\n'
                    "storage_archive_item_limit = 2000000\n") if memory_archive else ""
         locking = "true" if muc_room_locking else "false"
@@ -334,9 +345,14 @@ VirtualHost "localhost"
 
 Component "conference.localhost" "muc"
     muc_room_locking = {locking}
-    modules_enabled = {{ "muc_mam" }}
+    modules_enabled = {{ {muc_modules} }}
 
 Component "pubsub.localhost" "pubsub"
+""")
+            if self.muc_without_archive:
+                f.write("""
+Component "nomam.localhost" "muc"
+    muc_room_locking = false
 """)
             if self.upload:
                 # upload.localhost does not resolve here: its URLs name localhost (in
@@ -370,6 +386,14 @@ Component "upload.localhost" "http_file_share"
     def restart(self):
         self.stop()
         self.start()
+
+    def shell(self, line):
+        """Runs one admin shell line (a ">" line is raw Lua inside Prosody); its output."""
+        r = subprocess.run(["timeout", "20", "prosodyctl", "--config", self.config, "shell",
+                            line], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise AssertionError(f"prosodyctl shell {line!r}: {r.stdout} {r.stderr}")
+        return r.stdout
 
     def log_tail(self, lines=20):
         try:

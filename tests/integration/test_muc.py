@@ -111,7 +111,7 @@ class MucPeer:
 class Muc(h.LvTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.prosody = h.Prosody()
+        cls.prosody = h.Prosody(admin_shell=True)
         cls.alice = cls.prosody.register("alice", "alice-pw")
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
@@ -295,6 +295,27 @@ class Muc(h.LvTestCase):
         seen = monitor.text()
         self.assertIn("mucRoomLeft", seen)
         self.assertNotIn("mucRoomJoined", seen)  # neither the pings nor the end rejoined
+
+    def test_lost_membership_found_by_self_ping(self):
+        room = f"forgetful@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.li("muc", "join", room, "-p", "bob")
+        monitor = h.BusMonitor(self.env)
+        # Prosody drops bob's occupant without a word to him (as a restarted or buggy
+        # service would): only a self-ping can tell.
+        out = self.prosody.shell(
+            f'>local r = hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}") '
+            f'local o = r:get_occupant_by_nick("{room}/bob") '
+            'for j in o:each_session() do r._jid_nick[j] = nil end '
+            'r._occupants[o.nick] = nil return "forgotten"')
+        self.assertIn("forgotten", out)
+        known = (f'>return hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}")'
+                 f':get_occupant_by_nick("{room}/bob") ~= nil')
+        h.wait_for(lambda: "true" in self.prosody.shell(known), 10, 0.1, "bob joined again")
+        self.assertIn("mucRoomJoined", monitor.text())
+        self.peer.do("say", room, "are you there")
+        h.wait_for(lambda: "are you there" in self.bodies(room, "bob"), 10, 0.1,
+                   "the room's messages after the rejoin")
 
     def test_y_archive_catch_up(self):
         room = f"archived@{SERVICE}"

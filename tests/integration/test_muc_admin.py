@@ -94,7 +94,7 @@ class Monitor:
 class MucAdmin(h.LvTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.prosody = h.Prosody(muc_room_locking=True)
+        cls.prosody = h.Prosody(muc_room_locking=True, muc_without_archive=True)
         cls.alice = cls.prosody.register("alice", "alice-pw")
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
@@ -370,6 +370,44 @@ class MucAdmin(h.LvTestCase):
         monitor.stop()
         invitations = [line for line in monitor.copy() if "mucInvitation (" in line]
         self.assertEqual(len(invitations), 2, invitations)  # the hostile ones made none
+
+    def logged(self, needle):
+        h.wait_for(lambda: needle in "".join(self.log), 10, what=f"the log to say {needle!r}")
+
+    def next_room(self):
+        MucAdmin.rooms += 1
+        return f"room{MucAdmin.rooms}@{SERVICE}"
+
+    def test_our_join_makes_an_instant_room(self):
+        room = self.next_room()
+        self.li_ok("join", room, "-n", "alice-lv")  # create=instant is the default
+        # The instant-room submission follows status 201: the room opens then.
+        self.logged(f"new room {room} unlocked as an instant room")
+        joined = self.join(BOB, room, "bob")
+        self.assertNotIn('type="error"', joined)
+        self.assertIn('code="110"', joined)
+
+    def test_our_join_can_leave_the_room_to_configure(self):
+        room = self.next_room()
+        self.li_ok("join", room, "-n", "alice-lv", "--configure")
+        refused = self.join(BOB, room, "bob")
+        self.assertIn('type="error"', refused)
+        self.assertIn("item-not-found", refused)  # still locked
+        self.assertNotIn(f"new room {room} unlocked", "".join(self.log))
+        self.li_ok("configure", room, "-f", "muc#roomconfig_roomname", "Configured")
+        joined = self.join(BOB, room, "bob")
+        self.assertNotIn('type="error"', joined)
+        self.assertIn('code="110"', joined)
+
+    def test_archive_asked_only_of_rooms_that_keep_one(self):
+        room = self.new_room()  # conference.localhost has muc_mam
+        self.li_ok("join", room, "-n", "alice-lv")
+        self.logged(f"archive catch-up of {room}")
+        plain = "plain@nomam.localhost"
+        self.join(BOB, plain, "bob")  # it exists before we join: no status 201
+        self.li_ok("join", plain, "-n", "alice-lv")
+        self.logged(f"{plain} keeps no archive")
+        self.assertNotIn(f"archive catch-up of {plain}", "".join(self.log))
 
     def test_destroy(self):
         room = self.new_room()
