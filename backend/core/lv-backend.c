@@ -70,12 +70,12 @@ lv_backend_free(LvBackend *backend)
                                        LV_ERROR_CANCELLED, "the backend is shutting down");
     }
     g_ptr_array_unref(backend->ready_waiters);
-    g_array_unref(backend->sinks);
     if (backend->ready)
-        lv_plugins_stop(backend);
+        lv_plugins_stop(backend);              /* they remove their signal sinks */
     lv_connections_free(backend->connections); /* closes the streams */
     lv_profiles_free(backend->profiles);       /* wipes the session keys */
     lv_storage_close(backend->storage);
+    g_array_unref(backend->sinks); /* last: closing the streams may still signal */
     g_hash_table_unref(backend->namespaces);
     g_hash_table_unref(backend->methods);
     g_free(backend->local_dir);

@@ -50,7 +50,8 @@ gboolean
 lv_storage_bookmark_set(LvStorage *storage, gint64 profile_id, const char *type,
                         const char *location, GVariant *data, GError **error)
 {
-    g_autofree char *json = data_to_json(data);
+    g_autoptr(GVariant) held = g_variant_ref_sink(data);
+    g_autofree char *json = data_to_json(held);
     sqlite3_stmt *stmt = lv_storage_prepare(
             storage,
             "INSERT INTO bookmarks_local (profile_id, type, location, data) VALUES (?1, ?2, ?3, "

@@ -8,8 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* Sets (adds or replaces) the bookmark @location of @type with @data (a{ss}, not
- * taken). */
+/* Sets (adds or replaces) the bookmark @location of @type with @data (a{ss}; a floating
+ * reference is sunk). */
 gboolean lv_storage_bookmark_set(LvStorage *storage, gint64 profile_id, const char *type,
                                  const char *location, GVariant *data, GError **error);
 

@@ -91,6 +91,7 @@ LvXmppBookmark *
 lv_xmpp_bookmark_new_from_data(const char *type, const char *location, GVariant *data,
                                GError **error)
 {
+    g_autoptr(GVariant) held = data != NULL ? g_variant_ref_sink(data) : NULL;
     g_autoptr(LvXmppBookmark) bookmark = g_new0(LvXmppBookmark, 1);
 
     if (!lv_xmpp_bookmark_type_parse(type, &bookmark->type)) {

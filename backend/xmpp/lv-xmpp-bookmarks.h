@@ -58,7 +58,8 @@ const char *lv_xmpp_bookmark_type_name(LvXmppBookmarkType type);
 
 /* A bookmark from the bridge's arguments: @type "muc" or "url", @location a room
  * JID (must be bare; normalised) or a URL, @data (a{ss}: name, nick, autojoin
- * "true"/"false", password). NULL and LV_ERROR_DATA saying why (transfer full);
+ * "true"/"false", password; a floating reference is sunk). NULL and LV_ERROR_DATA
+ * saying why (transfer full);
  * autojoin and nick with a URL are refused, as in Libervia. */
 LvXmppBookmark *lv_xmpp_bookmark_new_from_data(const char *type, const char *location,
                                                GVariant *data, GError **error);
