@@ -1,6 +1,7 @@
 /* lv-xmpp-account-identity-requests: what frontends ask of the identity module
  * in the account's thread: publishing our avatar (XEP-0084 data then metadata,
- * then our presence with the new XEP-0153 hash), nickname (XEP-0172 and vCard4)
+ * then our vCard-temp PHOTO unless the server converts (XEP-0398), then our
+ * presence with the new XEP-0153 hash), nickname (XEP-0172 and vCard4)
  * and description (vCard4 note), and fetching an entity's whole identity. */
 #include <string.h>
 
@@ -125,17 +126,13 @@ send_own_presence(LvXmppAccount *account)
     xmpp_stanza_release(presence);
 }
 
+/* The end of avatarSet: everything published, the hash goes into our presence. */
 static void
-on_metadata_published(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error,
-                      gpointer user_data)
+avatar_set_done(Job *job)
 {
-    Job *job = user_data;
+    LvXmppAccount *account = job->account;
     IdentityState *state = lv_xmpp_identity_state(account);
 
-    if (reply == NULL) {
-        job_answer(job, NULL, g_error_copy(error));
-        return;
-    }
     if (state != NULL) {
         g_free(state->own_hash);
         state->own_hash = g_strdup(job->info.id);
@@ -146,6 +143,83 @@ on_metadata_published(LvXmppAccount *account, xmpp_stanza_t *reply, const GError
     lv_xmpp_identity_notify(account, account->own_bare, "avatar", json);
     g_info("%s: avatar %s published", account->profile, job->info.id);
     job_answer(job, NULL, NULL);
+}
+
+static void
+on_vcard_set(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
+{
+    Job *job = user_data;
+
+    /* The PEP avatar is what counts (XEP-0084): a server that keeps no vCard-temp
+     * only costs vCard-only clients our avatar. */
+    if (reply == NULL)
+        g_warning("%s: the avatar is published, but not in our vCard-temp: %s", account->profile,
+                  error->message);
+    avatar_set_done(job);
+}
+
+static void
+on_own_vcard(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
+{
+    Job *job = user_data;
+    xmpp_stanza_t *current =
+            reply != NULL ? xmpp_stanza_get_child_by_name_and_ns(reply, "vCard", LV_NS_VCARD)
+                          : NULL;
+
+    if (reply == NULL && !g_error_matches(error, LV_ERROR, LV_ERROR_NOT_FOUND)) {
+        on_vcard_set(account, NULL, error, job);
+        return;
+    }
+    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "set", NULL);
+    xmpp_stanza_t *vcard = lv_xmpp_avatar_build_vcard(account->xctx, current, job->bytes,
+                                                      job->info.type, NULL, NULL);
+    xmpp_stanza_add_child(iq, vcard);
+    xmpp_stanza_release(vcard);
+    lv_xmpp_identity_request(account, iq, on_vcard_set, job, job_free);
+}
+
+/* The job of a disco check, taken by its callback (freed here if never called). */
+static void
+job_box_free(gpointer data)
+{
+    Job **box = data;
+
+    g_clear_pointer(box, job_free);
+    g_free(box);
+}
+
+static void
+on_conversion_known(LvXmppAccount *account, const char *jid, gboolean converts, gpointer data)
+{
+    Job *job = g_steal_pointer((Job **)data);
+
+    (void)jid;
+    if (converts) { /* XEP-0398: the server shows our PEP avatar in our vCard itself */
+        g_debug("%s: the server converts our PEP avatar for vCard-temp", account->profile);
+        avatar_set_done(job);
+        return;
+    }
+    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", NULL);
+    lv_xmpp_add_child(iq, "vCard", LV_NS_VCARD);
+    lv_xmpp_identity_request(account, iq, on_own_vcard, job, job_free);
+}
+
+static void
+on_metadata_published(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error,
+                      gpointer user_data)
+{
+    Job *job = user_data;
+    Job **box = g_new(Job *, 1);
+
+    if (reply == NULL) {
+        g_free(box);
+        job_answer(job, NULL, g_error_copy(error));
+        return;
+    }
+    /* vCard-only clients (XEP-0153) read the avatar in our vCard-temp. */
+    *box = job;
+    lv_xmpp_disco_check_feature(account, account->own_bare, NS_PEP_VCARD_CONVERSION,
+                                on_conversion_known, box, job_box_free);
 }
 
 static void

@@ -377,12 +377,29 @@ add_field(xmpp_stanza_t *parent, const char *name, const char *text)
     append_text(field, text);
 }
 
+/* Whether @child of the vCard being rebuilt gives way to a new value. */
+static gboolean
+replaced(xmpp_stanza_t *child, GBytes *photo, const char *nickname, const char *description)
+{
+    const char *name = xmpp_stanza_get_name(child);
+
+    return (photo != NULL && g_strcmp0(name, "PHOTO") == 0) ||
+           (nickname != NULL && g_strcmp0(name, "NICKNAME") == 0) ||
+           (description != NULL && g_strcmp0(name, "DESC") == 0);
+}
+
 xmpp_stanza_t *
-lv_xmpp_avatar_build_vcard(xmpp_ctx_t *ctx, GBytes *photo, const char *media_type,
-                           const char *nickname, const char *description)
+lv_xmpp_avatar_build_vcard(xmpp_ctx_t *ctx, xmpp_stanza_t *current, GBytes *photo,
+                           const char *media_type, const char *nickname, const char *description)
 {
     xmpp_stanza_t *vcard = new_element(ctx, "vCard", LV_NS_VCARD);
 
+    /* A vCard is set whole: what other clients wrote in it (name, address…) stays. */
+    for (xmpp_stanza_t *c = current != NULL ? xmpp_stanza_get_children(current) : NULL; c != NULL;
+         c = xmpp_stanza_get_next(c)) {
+        if (xmpp_stanza_is_tag(c) && !replaced(c, photo, nickname, description))
+            append(vcard, xmpp_stanza_copy(c));
+    }
     if (nickname != NULL)
         add_field(vcard, "NICKNAME", nickname);
     if (description != NULL)

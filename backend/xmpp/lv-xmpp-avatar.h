@@ -77,10 +77,12 @@ GBytes *lv_xmpp_avatar_parse_vcard_photo(xmpp_stanza_t *vcard, gsize max_size, G
  * (transfer full). */
 char *lv_xmpp_avatar_vcard_text(xmpp_stanza_t *vcard, const char *field);
 
-/* A <vCard xmlns='vcard-temp'/> with PHOTO (TYPE, BINVAL) when @photo is set, and
- * NICKNAME and DESC when not NULL (transfer full). */
-xmpp_stanza_t *lv_xmpp_avatar_build_vcard(xmpp_ctx_t *ctx, GBytes *photo, const char *media_type,
-                                          const char *nickname, const char *description);
+/* A <vCard xmlns='vcard-temp'/>: the fields of @current (may be NULL) with PHOTO
+ * (TYPE, BINVAL) replaced when @photo is set, NICKNAME and DESC when not NULL
+ * (transfer full). */
+xmpp_stanza_t *lv_xmpp_avatar_build_vcard(xmpp_ctx_t *ctx, xmpp_stanza_t *current, GBytes *photo,
+                                          const char *media_type, const char *nickname,
+                                          const char *description);
 
 /* The XEP-0153 photo hash of @presence (transfer none, into @presence): NULL when
  * it says nothing (no <x/>, or <x/> without <photo/>: not ready), "" when it says

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
 #define NS_NICK "http://jabber.org/protocol/nick"
 #define NS_VCARD4 "urn:ietf:params:xml:ns:vcard-4.0"
+#define NS_PEP_VCARD_CONVERSION "urn:xmpp:pep-vcard-conversion:0"
 #define NODE_VCARD4 "urn:xmpp:vcard4"
 #define NS_DATA_FORMS "jabber:x:data"
 

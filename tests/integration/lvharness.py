@@ -255,7 +255,7 @@ class Prosody:
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
                  without=(), upload=True, upload_size_limit=10 * 1024 * 1024,
-                 admin_shell=False, muc_mam=True, muc_without_archive=False):
+                 admin_shell=False, muc_mam=True, muc_without_archive=False, modules=()):
         # admin_shell=True: `shell()` runs prosodyctl shell commands (mod_admin_shell).
         self.admin_shell = admin_shell
         # muc_mam=False: the rooms of conference.localhost keep no archive.
@@ -265,6 +265,7 @@ class Prosody:
         self.muc_without_archive = muc_without_archive
         self.hibernation = hibernation  # smacks_hibernation_time (s), None: Prosody's
         self.without = set(without)  # MODULES left out, e.g. {"bookmarks"}
+        self.modules = list(modules)  # more modules, e.g. ["vcard"] without vcard_legacy
         # upload=False leaves out upload.localhost (a server without XEP-0363).
         self.upload = upload
         self.upload_size_limit = upload_size_limit
@@ -305,7 +306,8 @@ class Prosody:
         os.chmod(self.key_file, 0o644)
 
     def _write_config(self, memory_archive, muc_room_locking):
-        modules = ", ".join(f'"{m}"' for m in self.MODULES if m not in self.without)
+        modules = ", ".join(f'"{m}"' for m in self.MODULES + self.modules
+                            if m not in self.without)
         if self.admin_shell:
             modules += ', "admin_shell"'
         muc_modules = '"muc_mam"' if self.muc_mam else ""

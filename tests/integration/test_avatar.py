@@ -264,5 +264,66 @@ await iq.send()
         self.assertEqual(ident["avatar"]["cache_uid"], data["cache_uid"])
 
 
+class VcardTempServer(h.LvTestCase):
+    """A server that keeps vCard-temp apart from PEP (mod_vcard, no vcard_legacy:
+    it does not announce XEP-0398 conversion): avatarSet writes the PHOTO into our
+    vCard-temp too, keeping what another client wrote there."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.prosody = h.Prosody(without={"vcard_legacy"}, modules=["vcard"], upload=False)
+        cls.alice = cls.prosody.register("alice", "alice-pw")
+        cls.bob = cls.prosody.register("bob", "bob-pw")
+        cls.home = h.Home()
+        h.PrivateBus(cls.home, activation=False)
+        cls.env = cls.home.env
+        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        cls.backend = h.Foreground(cls.env).wait_ready()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.prosody.stop()
+
+    def read_vcard(self):
+        r = h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
+import base64, hashlib
+import xml.etree.ElementTree as ET
+iq = c.make_iq_get(ito={self.alice!r})
+iq.append(ET.fromstring("<vCard xmlns='vcard-temp'/>"))
+reply = await iq.send()
+v = "{{vcard-temp}}"
+card = reply.xml.find(v + "vCard")
+binval = card.findtext(v + "PHOTO/" + v + "BINVAL") or ""
+print("FN", card.findtext(v + "FN"))
+print("TYPE", card.findtext(v + "PHOTO/" + v + "TYPE"))
+print("SHA1", hashlib.sha1(base64.b64decode(binval)).hexdigest() if binval else "none")
+print("PHOTOS", len(card.findall(v + "PHOTO")))
+""")
+        return dict(line.split(" ", 1) for line in r.stdout.splitlines() if " " in line)
+
+    def test_avatar_in_vcard_temp(self):
+        # Another client of alice's wrote her vCard first.
+        h.slixmpp(self.prosody, self.alice, "alice-pw", """
+import xml.etree.ElementTree as ET
+iq = c.make_iq_set()
+iq.append(ET.fromstring("<vCard xmlns='vcard-temp'><FN>Alice Liddell</FN><PHOTO>"
+                        "<TYPE>image/png</TYPE><BINVAL>AAAA</BINVAL></PHOTO></vCard>"))
+await iq.send()
+""")
+        h.xmpp_profile(self, self.env, self.prosody, "alice", self.alice, "alice-pw")
+        image = png(6, 6, 42)
+        path = os.path.join(self.home.root, "alice.png")
+        with open(path, "wb") as f:
+            f.write(image)
+        r = h.gdbus_call(self.env, "avatarSet", path, "", "alice", interface=PLUGIN)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        card = self.read_vcard()
+        import hashlib
+        self.assertEqual(card["SHA1"], hashlib.sha1(image).hexdigest(), card)
+        self.assertEqual(card["TYPE"], "image/png")
+        self.assertEqual(card["PHOTOS"], "1")
+        self.assertEqual(card["FN"], "Alice Liddell")
+
+
 if __name__ == "__main__":
     h.run_tap()

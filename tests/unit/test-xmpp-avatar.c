@@ -171,7 +171,8 @@ test_data_and_vcard(void)
     g_assert_true(g_bytes_equal(back, image));
     xmpp_stanza_release(data);
 
-    xmpp_stanza_t *vcard = lv_xmpp_avatar_build_vcard(ctx, image, "image/png", "Al", "Hi <there>");
+    xmpp_stanza_t *vcard =
+            lv_xmpp_avatar_build_vcard(ctx, NULL, image, "image/png", "Al", "Hi <there>");
     g_autoptr(GBytes) photo = lv_xmpp_avatar_parse_vcard_photo(vcard, 1000, NULL);
     g_autofree char *nick = lv_xmpp_avatar_vcard_text(vcard, "NICKNAME");
     g_autofree char *desc = lv_xmpp_avatar_vcard_text(vcard, "DESC");
@@ -189,6 +190,19 @@ test_data_and_vcard(void)
     g_assert_null(lv_xmpp_avatar_parse_vcard_photo(plain, 1000, &none));
     g_assert_no_error(none);
     g_assert_null(lv_xmpp_avatar_vcard_text(plain, "NICKNAME"));
+
+    /* A new photo in a vCard of another client: its other fields stay, the old
+     * PHOTO goes. */
+    xmpp_stanza_t *updated = lv_xmpp_avatar_build_vcard(ctx, plain, image, "image/png", NULL, NULL);
+    g_autofree char *fn = lv_xmpp_avatar_vcard_text(updated, "FN");
+    g_autoptr(GBytes) new_photo = lv_xmpp_avatar_parse_vcard_photo(updated, 1000, NULL);
+    int photos = 0;
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(updated); c; c = xmpp_stanza_get_next(c))
+        photos += g_strcmp0(xmpp_stanza_get_name(c), "PHOTO") == 0;
+    g_assert_cmpstr(fn, ==, "A");
+    g_assert_true(g_bytes_equal(new_photo, image));
+    g_assert_cmpint(photos, ==, 1);
+    xmpp_stanza_release(updated);
     xmpp_stanza_release(plain);
 }
 
