@@ -10,8 +10,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (stanza == NULL)
         return 0;
-    /* Either the form itself or a stanza carrying one, as the handlers find it. */
-    x = lv_xmpp_dataform_find(stanza);
+    /* Either the form itself or a stanza carrying one, as the handlers find it (the
+     * children of a form inherit its namespace: look for one only under others). */
+    x = g_strcmp0(xmpp_stanza_get_name(stanza), "x") == 0 ? stanza : lv_xmpp_dataform_find(stanza);
     if (x == NULL)
         x = stanza;
     LvXmppDataform *form = lv_xmpp_dataform_parse(x, NULL);
