@@ -71,7 +71,9 @@ domain_ok(const char *domain)
             c == '\'' || c == '&')
             return FALSE;
     }
-    return domain[0] != '.';
+    /* Empty labels ("a..b", "h." left by "h.." once its final dot is cut) are not
+     * DNS names, and would give two spellings of one domain. */
+    return domain[0] != '.' && !g_str_has_suffix(domain, ".") && strstr(domain, "..") == NULL;
 }
 
 LvJid *

@@ -45,6 +45,8 @@ test_invalid(void)
                             "a@example.com/\x1b[31m",
                             "a@b@example.com",
                             "a@.example.com",
+                            "a@example..com",
+                            "a@example.com..",
                             "\xff@example.com",
                             too_long };
 
