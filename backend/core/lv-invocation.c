@@ -47,7 +47,7 @@ lv_invocation_free(LvInvocation *invocation)
 void
 lv_invocation_return_value(LvInvocation *invocation, GVariant *value)
 {
-    g_autoptr(GVariant) result = g_variant_ref_sink(value != NULL ? value : g_variant_new("()"));
+    g_autoptr(GVariant) result = g_variant_take_ref(value != NULL ? value : g_variant_new("()"));
 
     if (invocation->reply_type != NULL && !g_variant_is_of_type(result, invocation->reply_type)) {
         /* A handler bug: answer with an error rather than a reply that breaks the

@@ -14,6 +14,7 @@ Run with Debian's /usr/bin/python3 (slixmpp comes from Debian's packages).
 import atexit
 import os
 import shutil
+import shlex
 import signal
 import socket
 import subprocess
@@ -29,6 +30,12 @@ BACKEND = os.path.join(BUILD_ROOT, "backend", "libervia-backend")
 LI = os.path.join(BUILD_ROOT, "frontends", "cli", "li")
 SERVICE_FILE = os.path.join(BUILD_ROOT, "data", "org.libervia.Libervia.service.test")
 BUS_NAME = "org.libervia.Libervia"
+# tools/test --full: every Foreground backend runs under LV_BACKEND_WRAPPER (valgrind;
+# "{test}" in it becomes the test file's name), and every wait is LV_TIMEOUT_SCALE
+# times longer.
+WRAPPER = [arg.replace("{test}", os.path.splitext(os.path.basename(sys.argv[0]))[0])
+           for arg in shlex.split(os.environ.get("LV_BACKEND_WRAPPER", ""))]
+TIMEOUT_SCALE = float(os.environ.get("LV_TIMEOUT_SCALE", "1"))
 OBJECT_PATH = "/org/libervia/Libervia/bridge"
 CORE = "org.libervia.Libervia.core"
 
@@ -79,7 +86,7 @@ def free_port():
 
 def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Polls @predicate until true: fine in tests, which wait for other processes."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while time.monotonic() < deadline:
         if predicate():
             return True
@@ -225,7 +232,8 @@ class Foreground:
 
     def __init__(self, env, *args):
         self.env = env
-        self.proc = subprocess.Popen([BACKEND, "fg", *args], env=env, start_new_session=True,
+        self.proc = subprocess.Popen([*WRAPPER, BACKEND, "fg", *args], env=env,
+                                     start_new_session=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         _cleanups.append(self.stop)
 
@@ -243,7 +251,7 @@ class Foreground:
         return out + err
 
     def stop(self):
-        kill_group(self.proc, signal.SIGTERM)
+        kill_group(self.proc, signal.SIGTERM, 5 * TIMEOUT_SCALE)
 
 
 class Prosody:
