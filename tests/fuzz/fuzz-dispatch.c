@@ -5,12 +5,13 @@
  * session behind them: our JID bound, a MAM catch-up in flight for our archive and
  * for a joined room, and the session-start requests pending.
  *
- * The input is the inside of a stream: zero or more stanzas, dispatched one after
- * the other on one account (a join then a message from the room, a result then a
- * push…). The account is new for every input, so an input means the same thing
- * whatever ran before it; GLib's random numbers are seeded alike for each, so the
- * ids of the pending requests are the same in every run and the corpus can answer
- * them (FUZZ_DISPATCH_IDS=1 lists them on stderr).
+ * The input is the inside of a stream: zero or more stanzas, parsed by libstrophe's
+ * stream parser and dispatched one after the other as it completes them (up to a
+ * syntax error, where the backend would close the stream) on one account (a join then a message
+ * from the room, a result then a push…). The account is new for every input, so an input means the
+ * same thing whatever ran before it; GLib's random numbers are seeded alike for each, so the ids of
+ * the pending requests are the same in every run and the corpus can answer them
+ * (FUZZ_DISPATCH_IDS=1 lists them on stderr, and those the input added).
  *
  * The account runs on the fuzzing thread, not its own: its code is confined to one
  * thread but does not check which. Messages go through the batch into the real
@@ -19,6 +20,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -36,10 +38,26 @@
     "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
 #define STREAM_CLOSE "</stream:stream>"
 
-/* libstrophe's dispatcher (src/handler.c), not in its public API but exported by
- * libstrophe.a: the function its event loop calls for every stanza the parser
- * produces, which runs every matching id and stanza handler. */
+/* Our presence in the room, as the room reflects it. */
+#define PRESENCE_110                                                                               \
+    "<presence from='" ROOM "/" NICK "' to='" OWN_FULL "'>"                                        \
+    "<x xmlns='http://jabber.org/protocol/muc#user'>"                                              \
+    "<item affiliation='member' role='participant'/><status code='110'/></x></presence>"
+
+/* libstrophe 0.12 internals, not in its public API but exported by libstrophe.a
+ * (src/handler.c, src/parser.h): handler_fire_stanza() is the dispatcher its event
+ * loop calls for every stanza the stream parser produces, which runs every matching
+ * id and stanza handler; the parser is the one a connection feeds with what it
+ * reads, and hands over each stanza once its end tag is parsed. */
 void handler_fire_stanza(xmpp_conn_t *conn, xmpp_stanza_t *stanza);
+typedef struct _parser_t parser_t;
+typedef void (*parser_start_callback)(char *name, char **attrs, void *userdata);
+typedef void (*parser_end_callback)(char *name, void *userdata);
+typedef void (*parser_stanza_callback)(xmpp_stanza_t *stanza, void *userdata);
+parser_t *parser_new(xmpp_ctx_t *ctx, parser_start_callback startcb, parser_end_callback endcb,
+                     parser_stanza_callback stanzacb, void *userdata);
+void parser_free(parser_t *parser);
+int parser_feed(parser_t *parser, char *chunk, int len);
 
 static GMainContext *main_context;
 static LvMessageStore *store;
@@ -117,23 +135,35 @@ dispatch(LvXmppAccount *account, xmpp_stanza_t *stanza)
 }
 
 static void
-dispatch_text(LvXmppAccount *account, const char *text)
+on_stream_start(char *name, char **attrs, void *userdata)
 {
-    g_autofree char *stream = g_strconcat(STREAM_OPEN, text, STREAM_CLOSE, NULL);
-    xmpp_stanza_t *root = xmpp_stanza_new_from_string(account->xctx, stream);
+}
 
-    if (root == NULL)
-        return;
-    for (xmpp_stanza_t *child = xmpp_stanza_get_children(root); child != NULL;
-         child = xmpp_stanza_get_next(child)) {
-        if (!xmpp_stanza_is_tag(child))
-            continue;
-        /* A top-level stanza, as the stream parser hands it over. */
-        xmpp_stanza_t *stanza = xmpp_stanza_copy(child);
-        dispatch(account, stanza);
-        xmpp_stanza_release(stanza);
-    }
-    xmpp_stanza_release(root);
+static void
+on_stream_end(char *name, void *userdata)
+{
+}
+
+static void
+on_stanza(xmpp_stanza_t *stanza, void *userdata)
+{
+    dispatch(userdata, stanza);
+}
+
+/* Parses @data (@size bytes) as the inside of the stream, dispatching each stanza
+ * once it is complete, up to the end or the first error (where the backend would
+ * close the stream). */
+static void
+feed_stream(LvXmppAccount *account, const char *data, size_t size)
+{
+    parser_t *parser =
+            parser_new(account->xctx, on_stream_start, on_stream_end, on_stanza, account);
+    g_autofree char *chunk = g_strndup(data, size);
+
+    if (parser_feed(parser, (char *)STREAM_OPEN, strlen(STREAM_OPEN)) &&
+        parser_feed(parser, chunk, (int)size))
+        parser_feed(parser, (char *)STREAM_CLOSE, strlen(STREAM_CLOSE));
+    parser_free(parser);
 }
 
 /* The state a session reaches before the input: a room joined (our presence
@@ -143,17 +173,16 @@ static void
 prepare_session(LvXmppAccount *account)
 {
     lv_xmpp_muc_join_in_thread(account, ROOM, NICK, NULL);
-    dispatch_text(account, "<presence from='" ROOM "/" NICK "' to='" OWN_FULL "'>"
-                           "<x xmlns='http://jabber.org/protocol/muc#user'>"
-                           "<item affiliation='member' role='participant'/>"
-                           "<status code='110'/></x></presence>");
+    feed_stream(account, PRESENCE_110, strlen(PRESENCE_110));
     account->trust_archive = TRUE;
     lv_xmpp_mam_start_catch_up(account);
     lv_xmpp_mam_catch_up_room(account, ROOM);
 }
 
+/* For writing seeds that answer what the account asked (before the input, and what
+ * the input made it ask). */
 static void
-list_ids(LvXmppAccount *account)
+list_ids(LvXmppAccount *account, const char *when)
 {
     GHashTableIter iter;
     gpointer id;
@@ -162,10 +191,10 @@ list_ids(LvXmppAccount *account)
         return;
     g_hash_table_iter_init(&iter, account->iqs);
     while (g_hash_table_iter_next(&iter, &id, NULL))
-        fprintf(stderr, "pending request %s\n", (const char *)id);
+        fprintf(stderr, "%s: pending request %s\n", when, (const char *)id);
     g_autofree LvXmppMamQuery *queries = lv_xmpp_mam_queries_for_parser(account);
     for (const LvXmppMamQuery *q = queries; q->query_id != NULL; q++)
-        fprintf(stderr, "MAM query %s of %s\n", q->query_id, q->archive_jid);
+        fprintf(stderr, "%s: MAM query %s of %s\n", when, q->query_id, q->archive_jid);
 }
 
 int
@@ -181,9 +210,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     LvXmppAccount *account =
             fuzz_account_new(OWN_FULL, main_context, on_event, &store_funcs, store);
     prepare_session(account);
-    list_ids(account);
-    g_autofree char *text = fuzz_dup_string(data, size);
-    dispatch_text(account, text);
+    list_ids(account, "before");
+    feed_stream(account, (const char *)data, size);
+    list_ids(account, "after");
     fuzz_account_free(account);
     while (g_main_context_iteration(main_context, FALSE))
         ;
