@@ -16,7 +16,8 @@
  * The account runs on the fuzzing thread, not its own: its code is confined to one
  * thread but does not check which. Messages go through the batch into the real
  * message store on a SQLite database in a temporary directory, shared by the inputs
- * (so one input may find what an earlier one stored, as a long session would).
+ * (so one input may find what an earlier one stored, as a long session would), and
+ * avatars fetched are cached in a folder beside it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "lv-message-store.h"
 #include "lv-storage-profiles.h"
 #include "lv-storage.h"
+#include "lv-xmpp-identity.h"
 #include "lv-xmpp-message.h"
 
 #define OWN_FULL "alice@localhost/res"
@@ -78,21 +80,41 @@ on_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GVariant *d
 {
 }
 
+/* Removes @path and what is in it (files, and folders of files). */
 static void
-remove_dir(void)
+remove_tree(const char *path)
 {
-    GDir *handle = g_dir_open(dir, 0, NULL);
+    GDir *handle = g_dir_open(path, 0, NULL);
     const char *name;
 
-    lv_message_store_funcs()->free(store);
     while (handle != NULL && (name = g_dir_read_name(handle)) != NULL) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        g_unlink(path);
+        g_autofree char *child = g_build_filename(path, name, NULL);
+        if (g_file_test(child, G_FILE_TEST_IS_DIR))
+            remove_tree(child);
+        else
+            g_unlink(child);
     }
     if (handle != NULL)
         g_dir_close(handle);
-    g_rmdir(dir);
+    g_rmdir(path);
+}
+
+static void
+cleanup(void)
+{
+    lv_xmpp_identity_watch(NULL, NULL, NULL);
+    lv_xmpp_identity_configure(NULL, 0);
+    lv_message_store_funcs()->free(store);
+    remove_tree(dir);
     g_free(dir);
+}
+
+/* Avatars and nicknames are posted to a watcher on the main context, as in the
+ * backend; what it would do with them is not under test. */
+static void
+on_identity(const char *profile, const char *entity, const char *name, const char *json,
+            gpointer user_data)
+{
 }
 
 static void
@@ -120,7 +142,10 @@ setup_once(void)
     store_funcs = *lv_message_store_funcs();
     store_funcs.free = keep_store;
     main_context = g_main_context_new();
-    atexit(remove_dir);
+    g_autofree char *avatars = g_build_filename(dir, "avatars", NULL);
+    lv_xmpp_identity_configure(avatars, 64 * 1024);
+    lv_xmpp_identity_watch(main_context, on_identity, NULL);
+    atexit(cleanup);
 }
 
 /* What one turn of the account's loop does after libstrophe dispatched a stanza:
