@@ -4,8 +4,10 @@
  * modules register on the connection is there to receive stanzas.
  *
  * The libstrophe connection is authenticated (libstrophe fires our handlers only
- * then) but not connected: whatever the account sends is dropped by xmpp_send, and
- * a libstrophe turn (lv_xmpp_account_drain) finds no socket to read or write.
+ * then) but not connected: whatever the account sends is dropped (libstrophe 0.12's
+ * xmpp_send and xmpp_send_raw return at once unless the connection is in the
+ * connected state; checked in its code and by running), and a libstrophe turn
+ * (lv_xmpp_account_drain) finds no socket to read or write.
  *
  * Test code only: linked into tests/fuzz, never into the backend.
  */

@@ -7,11 +7,13 @@
  *
  * The input is the inside of a stream: zero or more stanzas, parsed by libstrophe's
  * stream parser and dispatched one after the other as it completes them (up to a
- * syntax error, where the backend would close the stream) on one account (a join then a message
- * from the room, a result then a push…). The account is new for every input, so an input means the
- * same thing whatever ran before it; GLib's random numbers are seeded alike for each, so the ids of
- * the pending requests are the same in every run and the corpus can answer them
- * (FUZZ_DISPATCH_IDS=1 lists them on stderr, and those the input added).
+ * syntax error, where the backend would close the stream) on one account: a join
+ * then a message from the room, a result then a push… The account is new for every
+ * input, and GLib's random numbers are seeded alike for each, so the ids of the
+ * pending requests are the same in every run and the corpus can answer them
+ * (FUZZ_DISPATCH_IDS=1 lists them on stderr, and those the input added). What
+ * outlives an input: the message store and the avatar files (below), and the
+ * process-wide cache of entity capabilities, as in a backend that has run a while.
  *
  * The account runs on the fuzzing thread, not its own: its code is confined to one
  * thread but does not check which. Messages go through the batch into the real
