@@ -87,14 +87,21 @@ lv_xmpp_messages_flush(LvXmppAccount *account)
     if (!account->store_funcs->store(account->store, account->own_bare, account->batch, signals,
                                      &error)) {
         /* libstrophe acks them anyway: keep them and try again; MAM is the backstop
-         * if we die first (the catch-up point did not move). */
-        g_warning("%s: %u messages not stored yet: %s", account->profile, account->batch->len,
-                  error->message);
+         * if we die first (the catch-up point did not move). Said once per outage:
+         * a full disk would otherwise fill the log every second. */
+        if (account->store_failures++ == 0)
+            g_warning("%s: %u messages not stored yet (kept in memory, retried every %d s; "
+                      "the archive catch-up point stays where it was): %s",
+                      account->profile, account->batch->len, RETRY_MS / 1000, error->message);
         account->retry = g_timeout_source_new(RETRY_MS);
         g_source_set_callback(account->retry, on_retry, account, NULL);
         g_source_attach(account->retry, account->context);
         return;
     }
+    if (account->store_failures > 0)
+        g_message("%s: messages stored again, %u of them, after %u failed attempts",
+                  account->profile, account->batch->len, account->store_failures);
+    account->store_failures = 0;
     advance_point(account);
     g_ptr_array_set_size(account->batch, 0);
     post_signals(account, signals);
