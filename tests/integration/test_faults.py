@@ -1,10 +1,12 @@
 """Fault injection during inbound bursts (reliability cases of
 /work/shared/reference/reliability-cases.md §3), with the real Prosody behind the
 loopback proxy: R1 kill -9 (and variant c, killed again before the catch-up ended),
-R3 TCP cuts (resumed), R8 the database locked by another process while the second
+R2 kill -9 while we send, R3 TCP cuts (resumed), R8 the database locked by another process while the second
 backend and an embedded bridge are refused by the instance lock, R13 SIGTERM.
 Every case ends with the oracle: each numbered message stored exactly once, and
-PRAGMA integrity_check / foreign_key_check clean."""
+PRAGMA integrity_check / foreign_key_check clean. tools/test runs R1, R3 and R13 in
+both builds and R1 (10,000 messages), R2 and R8 once (tests/integration/meson.build);
+by hand the file runs every case."""
 import os
 import re
 import signal
@@ -47,6 +49,45 @@ class Faults(lvfaults.FaultCase):
         self.assert_exactly_once(burst.tag, count)
         self.report(f"killed at {first}/{count}, again at {second} (catch-up under way), "
                     f"all {count} ≤ {time.monotonic() - start:.1f} s after the last restart")
+
+    def test_R2_kill9_during_outbound(self):
+        """R2: kill -9 while we send (messageSend returns once the row is committed),
+        restart: the peer gets every message that was accepted exactly once (the
+        outbox reconciled with our archive, the rest re-sent with the same id), and
+        nothing is left pending."""
+        count = max(lvfaults.BURST // 10, 50)
+        peer = h.Peer(self.prosody, self.bob, "bob-pw")
+        self.warm_up()
+        tag = f"out{self.rng.randrange(1 << 30):x}"
+        at = self.fault_point(count)
+        accepted = []
+        for i in range(count):
+            if i == at:
+                self.kill9()
+            try:
+                self.bridge.call("messageSend", self.bridge.GLib.Variant(
+                    "(sa{ss}a{ss}sss)", (self.bob, {"": f"{tag} {i}"}, {}, "chat", "", "alice")))
+            except Exception:  # the backend is gone: not accepted
+                continue
+            accepted.append(f"{tag} {i}")
+        self.assertEqual(len(accepted), at)
+        self.restart()
+        h.wait_for(lambda: len([b for b in peer.received() if b.startswith(tag)]) >= at, 30,
+                   0.1, f"{at} messages at the peer")
+        h.wait_for(lambda: self.pending() == 0, 10, 0.1, "no message left pending")
+        time.sleep(0.5)  # a late duplicate would show now
+        got = [b for b in peer.received() if b.startswith(tag)]
+        self.assertEqual(sorted(got), sorted(accepted))
+        ours = self.query("SELECT count(*), count(DISTINCT m.message) FROM history h JOIN "
+                          "history_message m ON m.history_id = h.id WHERE h.sender_bare = ? "
+                          "AND m.message LIKE ?", self.alice, f"{tag} %")
+        self.assertEqual(ours, [(at, at)])
+        self.assert_sound()
+        self.report(f"killed after {at}/{count} accepted: all {at} at the peer once, none "
+                    "pending")
+
+    def pending(self):
+        return self.query("SELECT count(*) FROM history WHERE state = 'pending'")[0][0]
 
     def test_R3_cuts_during_burst_resumed(self):
         """R3: the TCP path cut CUTS times mid-burst: resumed each time (bound
@@ -112,6 +153,12 @@ class Faults(lvfaults.FaultCase):
                            env=dict(self.env, LIBERVIA_BRIDGE="embedded"))
         self.assertNotEqual(embedded.returncode, 0)
         self.assertIn("already running", embedded.stderr)
+        # The same probe without the lock: the machine's own noise (2 cores, shared).
+        baseline = []
+        start = time.monotonic()
+        while time.monotonic() - start < 1.0:
+            baseline.append(self.bridge.latency())
+            time.sleep(0.02)
         latencies = []
         for mode in ("IMMEDIATE", "EXCLUSIVE"):
             held, frozen = self.hold_database(mode, 1.5, latencies)
@@ -123,11 +170,13 @@ class Faults(lvfaults.FaultCase):
             self.report(f"{mode} held {held:.1f} s: backlog committed {backlog:.2f} s after")
         burst.wait()
         self.assert_exactly_once(burst.tag, count)
-        latencies.sort()
-        p99 = latencies[int(len(latencies) * 0.99)]
-        self.assertLess(p99, 0.1, "getReady p99 while the database was locked")
+        p99, calm = percentile(latencies, 0.99), percentile(baseline, 0.99)
+        # The loop never waits for the lock: as fast as without it (100 ms, or the
+        # machine's own noise if a loaded machine is slower than that unlocked).
+        self.assertLess(p99, max(0.1, 3 * calm), "getReady p99 while the database was locked")
         self.report(f"getReady while locked: {len(latencies)} calls, median "
-                    f"{latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+                    f"{percentile(latencies, 0.5) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
+                    f"(unlocked p99 {calm * 1000:.1f} ms)")
 
     def hold_database(self, mode, seconds, latencies):
         """Holds a write lock of @mode on libervia.db for @seconds, probing getReady and
@@ -150,6 +199,11 @@ class Faults(lvfaults.FaultCase):
 
     def stored_now(self):
         return self.query("SELECT count(*) FROM history")[0][0]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 if __name__ == "__main__":
