@@ -150,7 +150,13 @@ lv_xmpp_keepalive_heard(LvXmppAccount *account)
     if (keepalive == NULL)
         return;
     keepalive->last_heard = g_get_monotonic_time();
+    if (keepalive->ping_at == 0)
+        return;
+    /* The answer: the next check is a whole interval away, not at the ping's deadline. */
+    guint interval = 0, timeout = 0;
+    get_settings(&interval, &timeout);
     keepalive->ping_at = 0;
+    arm(keepalive, keepalive->last_heard + (gint64)interval * G_USEC_PER_SEC);
 }
 
 void
