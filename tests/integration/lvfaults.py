@@ -22,6 +22,14 @@ SENDER = os.path.join(h.BUILD_ROOT, "tests", "bench", "lv-bench-sender")
 BURST = int(os.environ.get("LV_FAULT_BURST", "1000"))
 CUTS = int(os.environ.get("LV_FAULT_CUTS", "3"))
 SEED = int(os.environ.get("LV_FAULT_SEED", str(random.randrange(1 << 30))))
+
+def _sanitized():
+    r = subprocess.run(["ldd", h.BACKEND], capture_output=True, text=True)
+    return "libasan" in r.stdout
+
+
+# AddressSanitizer slows everything and scans the whole heap for leaks at exit.
+SLOWER = 3 if _sanitized() else 1
 ONLY = [c for c in os.environ.get("LV_FAULT_ONLY", "").split(",") if c]
 print(f"# fault seed {SEED} (LV_FAULT_SEED), burst {BURST}", flush=True)
 
@@ -61,6 +69,33 @@ class Burst:
         if self.proc.returncode != 0 or not out.startswith("SENT"):
             raise AssertionError(f"lv-bench-sender failed: {out} {err}")
         return out
+
+
+class Backend(h.Foreground):
+    """`libervia-backend fg` whose output is read as it comes: a burst's log lines
+    would otherwise fill the pipe and stall the backend on a write."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        import threading
+        self.chunks = {"out": [], "err": []}
+        self.readers = [threading.Thread(target=self._read, args=(stream, self.chunks[key]),
+                                         daemon=True)
+                        for key, stream in (("out", self.proc.stdout), ("err", self.proc.stderr))]
+        for reader in self.readers:
+            reader.start()
+
+    @staticmethod
+    def _read(stream, chunks):
+        for line in stream:
+            chunks.append(line)
+
+    def output(self):
+        if self.proc.poll() is None:
+            return ""
+        for reader in self.readers:
+            reader.join(10)
+        return "".join(self.chunks["out"]) + "".join(self.chunks["err"])
 
 
 class Bridge:
@@ -139,7 +174,7 @@ class FaultCase(h.LvTestCase):
         """Called before the backend first starts (e.g. to mount local_dir)."""
 
     def start_backend(self):
-        self.backend = h.Foreground(self.env).wait_ready()
+        self.backend = Backend(self.env).wait_ready()
 
     def connect(self):
         self.li("profile", "connect", "-c", "-p", "alice")
