@@ -167,6 +167,7 @@ class Faults(lvfaults.FaultCase):
             h.wait_for(lambda: self.stored_now() > frozen[1] or
                        self.stored(burst.tag) == count, 5, 0.02, "the backlog committed")
             backlog = time.monotonic() - start
+            self.assertLessEqual(backlog, 1.0, "the backlog committed after the release")
             self.report(f"{mode} held {held:.1f} s: backlog committed {backlog:.2f} s after")
         burst.wait()
         self.assert_exactly_once(burst.tag, count)
