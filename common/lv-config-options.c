@@ -29,6 +29,12 @@ static const LvConfigOption options[] = {
       "LIBERVIA_SOFTWARE_VERSION_OS",
       "Name our operating system to whoever asks our software version (XEP-0092); off for "
       "privacy." },
+    { "DEFAULT", "keepalive_interval", LV_CONFIG_TYPE_INT, "60", "LIBERVIA_KEEPALIVE_INTERVAL",
+      "Seconds of silence from the server before we ping it (XEP-0199) to check the "
+      "connection." },
+    { "DEFAULT", "keepalive_timeout", LV_CONFIG_TYPE_INT, "15", "LIBERVIA_KEEPALIVE_TIMEOUT",
+      "Seconds without an answer after that ping (or while logging in) before the connection "
+      "is given up as lost and made again." },
     { "plugin identity", "avatar_max_size", LV_CONFIG_TYPE_INT, "4194304",
       "LIBERVIA_AVATAR_MAX_SIZE",
       "Largest avatar in bytes we publish or accept from a contact; bigger ones are refused." },

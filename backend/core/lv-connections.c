@@ -89,6 +89,28 @@ connection_free(gpointer data)
     g_free(connection);
 }
 
+/* One of the keep-alive delays of libervia.conf, in seconds (0: the default). */
+static guint
+keepalive_option(LvConfig *config, const char *name, gint64 fallback)
+{
+    g_autoptr(GError) error = NULL;
+    gint64 seconds = lv_config_get_int(config, "DEFAULT", name, fallback, &error);
+
+    if (error != NULL || seconds <= 0 || seconds > 86400) {
+        g_warning("%s: %s", name,
+                  error != NULL ? error->message : "must be 1 to 86400 seconds: default used");
+        return 0;
+    }
+    return (guint)seconds;
+}
+
+static void
+configure_keepalive(LvConfig *config)
+{
+    lv_xmpp_account_set_keepalive(keepalive_option(config, "keepalive_interval", 60),
+                                  keepalive_option(config, "keepalive_timeout", 15));
+}
+
 LvConnections *
 lv_connections_new(LvBackend *backend)
 {
@@ -98,6 +120,7 @@ lv_connections_new(LvBackend *backend)
     connections->by_profile =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, connection_free);
     connections->roster = lv_roster_new(backend);
+    configure_keepalive(lv_backend_get_config(backend));
     return connections;
 }
 

@@ -17,7 +17,9 @@
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_PING "urn:xmpp:ping"
-#define RETRY_MS 1000
+/* Short enough that a backlog is committed within about half a second of the lock
+ * or the disk being free again (case R8); each try waits at most the busy timeout. */
+#define RETRY_MS 500
 
 LvXmppSignal *
 lv_xmpp_signal_new(const char *name, GVariant *params)
@@ -87,14 +89,21 @@ lv_xmpp_messages_flush(LvXmppAccount *account)
     if (!account->store_funcs->store(account->store, account->own_bare, account->batch, signals,
                                      &error)) {
         /* libstrophe acks them anyway: keep them and try again; MAM is the backstop
-         * if we die first (the catch-up point did not move). */
-        g_warning("%s: %u messages not stored yet: %s", account->profile, account->batch->len,
-                  error->message);
+         * if we die first (the catch-up point did not move). Said once per outage:
+         * a full disk would otherwise fill the log every second. */
+        if (account->store_failures++ == 0)
+            g_warning("%s: %u messages not stored yet (kept in memory, retried every %d ms; "
+                      "the archive catch-up point stays where it was): %s",
+                      account->profile, account->batch->len, RETRY_MS, error->message);
         account->retry = g_timeout_source_new(RETRY_MS);
         g_source_set_callback(account->retry, on_retry, account, NULL);
         g_source_attach(account->retry, account->context);
         return;
     }
+    if (account->store_failures > 0)
+        g_message("%s: messages stored again, %u of them, after %u failed attempts",
+                  account->profile, account->batch->len, account->store_failures);
+    account->store_failures = 0;
     advance_point(account);
     g_ptr_array_set_size(account->batch, 0);
     post_signals(account, signals);

@@ -72,6 +72,11 @@ struct _LvXmppAccount {
     gpointer blocking;  /* thread: the blocklist of the session (lv-xmpp-account-blocking.c) */
     gpointer identity;  /* thread: avatars and nicknames (lv-xmpp-account-identity.c) */
     gpointer muc;       /* thread: the rooms we are in (lv-xmpp-account-muc.c) */
+
+    /* Dead-stream detection (lv-xmpp-account-keepalive.c). */
+    gpointer keepalive;   /* thread: the silence watch of the socket */
+    gboolean dead_stream; /* thread: the keep-alive gave the stream up */
+    guint store_failures; /* thread: failed attempts to store the batch, in a row */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -204,6 +209,12 @@ gboolean lv_xmpp_muc_is_joined(LvXmppAccount *account, const char *room_bare);
  * join from the bridge, nobody to answer. */
 void lv_xmpp_muc_join_in_thread(LvXmppAccount *account, const char *room, const char *nick,
                                 const char *password);
+
+/* Dead-stream detection (lv-xmpp-account-keepalive.c): a new socket @fd to watch, a
+ * sign of life read from it, and the socket gone. */
+void lv_xmpp_keepalive_watch(LvXmppAccount *account, int fd);
+void lv_xmpp_keepalive_heard(LvXmppAccount *account);
+void lv_xmpp_keepalive_stop(LvXmppAccount *account);
 
 /* Whether @jid's disco#info (from the caps cache when known) lists @feature: @done
  * gets FALSE too when @jid does not answer (lv-xmpp-account-disco.c). */

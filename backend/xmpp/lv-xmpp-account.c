@@ -126,7 +126,11 @@ post_event(LvXmppAccount *account, LvXmppEvent event, const char *jid, GError *e
 static gboolean
 fd_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
-    lv_xmpp_account_drain(thread_account);
+    LvXmppAccount *account = thread_account;
+
+    if (account->fd_tag != NULL && (g_source_query_unix_fd(source, account->fd_tag) & G_IO_IN))
+        lv_xmpp_keepalive_heard(account);
+    lv_xmpp_account_drain(account);
     return G_SOURCE_CONTINUE;
 }
 
@@ -135,6 +139,7 @@ static GSourceFuncs fd_source_funcs = { NULL, NULL, fd_dispatch, NULL, NULL, NUL
 static void
 unwatch_socket(LvXmppAccount *account)
 {
+    lv_xmpp_keepalive_stop(account);
     if (account->fd_source == NULL)
         return;
     g_source_destroy(account->fd_source);
@@ -180,6 +185,7 @@ on_sockopt(xmpp_conn_t *conn, void *sock)
     account->fd_source = g_source_new(&fd_source_funcs, sizeof(GSource));
     account->fd_tag = g_source_add_unix_fd(account->fd_source, fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
     g_source_attach(account->fd_source, account->context);
+    lv_xmpp_keepalive_watch(account, fd);
     return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
@@ -261,6 +267,10 @@ failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_er
     if (account->parse_error)
         return g_error_new(LV_ERROR, LV_ERROR_NETWORK,
                            "the server of %s sent invalid XML: the stream was closed",
+                           account->jid);
+    if (account->dead_stream)
+        return g_error_new(LV_ERROR, LV_ERROR_NETWORK,
+                           "the server of %s stopped answering (keep-alive): connection lost",
                            account->jid);
     if (account->auth_failed)
         return g_error_new(LV_ERROR, LV_ERROR_PERMISSION,
@@ -390,7 +400,7 @@ do_connect(gpointer data)
     account->jid = g_strdup(settings->jid);
     account->priority = settings->priority;
     account->auth_failed = account->leaving = account->session = account->resumed = FALSE;
-    account->parse_error = account->closing_bad_stream = FALSE;
+    account->parse_error = account->closing_bad_stream = account->dead_stream = FALSE;
     account->socket_error = 0;
     lv_xmpp_roster_connecting(account, settings);
     if (account->xctx == NULL) {

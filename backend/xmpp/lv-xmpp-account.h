@@ -148,4 +148,10 @@ gboolean lv_xmpp_account_is_connected(LvXmppAccount *account);
 const char *lv_xmpp_account_get_jid(LvXmppAccount *account);
 gint64 lv_xmpp_account_get_connected_time(LvXmppAccount *account);
 
+/* Keep-alive of every account (backend-wide, any thread): after @interval seconds
+ * without data from the server it is pinged, and the stream is given up as lost
+ * after @timeout more (also the longest silence while logging in); 0: the default
+ * (60 and 15). */
+void lv_xmpp_account_set_keepalive(guint interval, guint timeout);
+
 G_END_DECLS
