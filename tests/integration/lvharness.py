@@ -255,7 +255,14 @@ class Prosody:
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
                  without=(), upload=True, upload_size_limit=10 * 1024 * 1024,
-                 admin_shell=False, muc_mam=True, muc_without_archive=False):
+                 admin_shell=False, muc_mam=True, muc_without_archive=False,
+                 extra_config="", require_encryption=True):
+        # extra_config: Lua lines for the global section (e.g. 'password_hash = "SHA-256"').
+        self.extra_config = extra_config
+        # require_encryption=False: c2s_require_encryption = false (plaintext allowed).
+        self.require_encryption = require_encryption
+        self.tls = True  # False (use_certificate(None)): no certificate at all, no STARTTLS
+        self.ssl_options = ""  # more LuaSec options in every ssl table (e.g. ciphers = "…")
         # admin_shell=True: `shell()` runs prosodyctl shell commands (mod_admin_shell).
         self.admin_shell = admin_shell
         # muc_mam=False: the rooms of conference.localhost keep no archive.
@@ -277,6 +284,7 @@ class Prosody:
         self.https_port = free_port()
         self._make_certificates()
         self.config = os.path.join(self.dir, "prosody.cfg.lua")
+        self._config_args = (memory_archive, muc_room_locking)
         self._write_config(memory_archive, muc_room_locking)
         self.proc = None
         self.start()
@@ -314,6 +322,10 @@ class Prosody:
         locking = "true" if muc_room_locking else "false"
         if self.hibernation is not None:
             storage += f"smacks_hibernation_time = {self.hibernation}\n"
+        ssl = (f'ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; '
+               f'{getattr(self, "ssl_options", "")} }}')
+        if not self.tls:
+            ssl = ""
         with open(self.config, "w", encoding="utf-8") as f:
             f.write(f"""-- written by tests/integration/lvharness.py
 run_as_root = true
@@ -331,17 +343,18 @@ https_ports = {{ {self.https_port} }}
 s2s_ports = {{ }}
 modules_disabled = {{ "s2s" }}
 admin_socket = "{self.dir}/admin.sock"
-c2s_require_encryption = true
+c2s_require_encryption = {"true" if self.require_encryption else "false"}
 c2s_stanza_size_limit = 2 * 1024 * 1024
 authentication = "internal_hashed"
 allow_registration = true
 min_seconds_between_registrations = 0
 modules_enabled = {{ {modules} }}
-{storage}certificates = "{self.dir}/certs"
-ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+{storage}{self.extra_config}
+certificates = "{self.dir}/certs"
+{ssl}
 
 VirtualHost "localhost"
-    ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+    {ssl}
 
 Component "conference.localhost" "muc"
     muc_room_locking = {locking}
@@ -386,6 +399,17 @@ Component "upload.localhost" "http_file_share"
     def restart(self):
         self.stop()
         self.start()
+
+    def use_certificate(self, cert_file, key_file=None, extra_config=None):
+        """Restarts with @cert_file/@key_file (None: no certificate, so no STARTTLS) and,
+        if given, other @extra_config; the test CA's key is {dir}/ca.key."""
+        self.tls = cert_file is not None
+        if cert_file is not None:
+            self.cert_file, self.key_file = cert_file, key_file
+        if extra_config is not None:
+            self.extra_config = extra_config
+        self._write_config(*self._config_args)
+        self.restart()
 
     def shell(self, line):
         """Runs one admin shell line (a ">" line is raw Lua inside Prosody); its output."""
