@@ -302,9 +302,11 @@ resolve_host(LvConnections *connections, LvXmppSettings *settings, const char *f
     g_autofree char *bare_domain = g_strndup(domain, strcspn(domain, "/"));
     if (hosts == NULL || !JSON_NODE_HOLDS_OBJECT(hosts))
         return;
-    JsonObject *entry = json_object_get_object_member(json_node_get_object(hosts), bare_domain);
-    if (entry == NULL)
+    /* json-glib complains (a critical) about a missing member: ask first. */
+    JsonNode *node = json_object_get_member(json_node_get_object(hosts), bare_domain);
+    if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
         return;
+    JsonObject *entry = json_node_get_object(node);
     if (json_object_has_member(entry, "host"))
         settings->host = g_strdup(json_object_get_string_member(entry, "host"));
     if (json_object_has_member(entry, "port"))

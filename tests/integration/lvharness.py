@@ -685,3 +685,48 @@ def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password=
     for args in steps:
         r = li(env, *args, timeout=60)
         test.assertEqual(r.returncode, 0, f"li {args}: {r.stderr}")
+
+
+class OpenBus:
+    """A private bus that admits every uid (`<allow user="*"/>`), as a misconfigured
+    or TCP bus would: for the bridge's own uid check (I1) and for a backend run as
+    another user (K7). Its socket directory is world-accessible."""
+
+    def __init__(self, home):
+        self.home = home
+        self.dir = tempfile.mkdtemp(prefix="lv-openbus-")
+        os.chmod(self.dir, 0o755)
+        _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
+        config = os.path.join(self.dir, "bus.conf")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={self.dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""")
+        read_fd, write_fd = os.pipe()
+        self.proc = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
+            env=home.env, pass_fds=(write_fd,), start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as r:
+            self.address = r.readline().strip()
+        if not self.address:
+            raise RuntimeError("dbus-daemon did not start")
+        home.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        _cleanups.append(lambda: kill_group(self.proc))
+
+
+def as_nobody(args):
+    """@args run as user nobody (for tests running as root), through setpriv."""
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
