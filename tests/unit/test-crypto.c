@@ -99,6 +99,7 @@ test_empty_password_allowed(void)
     g_assert_nonnull(unwrapped);
 }
 
+/* K3: a changed byte, a value moved to another place, garbage: all refused. */
 static void
 test_tampering_refused(void)
 {
