@@ -12,6 +12,13 @@ from test_ipc import call, connect
 from test_secrets import CANARY, SecretsCase, vm
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of @pid so far."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class SecretsSlow(SecretsCase):
     def test_K4_K8_wrong_passwords_back_off(self):
         self.start()
@@ -24,9 +31,11 @@ class SecretsSlow(SecretsCase):
         # K8: one unlock, timed, and what it costs in memory.
         rss_before = vm(pid, "VmRSS")
         conn = connect(self.bus.address)
+        cpu_before = cpu_seconds(pid)
         start = time.monotonic()
         reply = call(conn, "profileStartSession", "(ss)", ("right", "p0"))
         unlock = time.monotonic() - start
+        unlock_cpu = cpu_seconds(pid) - cpu_before
         self.assertEqual(reply.unpack(), (False,))
         hwm_one = vm(pid, "VmHWM")
         # Four unlocks at once: at most two derivations (64 MiB each) run together.
@@ -41,7 +50,8 @@ class SecretsSlow(SecretsCase):
         hwm_all = vm(pid, "VmHWM")
         h.wait_for(lambda: vm(pid, "VmRSS") < rss_before + 32 * 1024, 5,
                    what="the derivation memory to be given back")
-        print(f"# K8: unlock {unlock * 1000:.0f} ms (INTERACTIVE: verify + unwrap); RSS "
+        print(f"# K8: unlock {unlock * 1000:.0f} ms wall, {unlock_cpu * 1000:.0f} ms of backend "
+              f"CPU (INTERACTIVE: verify + unwrap; load {os.getloadavg()[0]:.1f}); RSS "
               f"{rss_before // 1024} MiB before, peak {hwm_one // 1024} MiB with one unlock, "
               f"{hwm_all // 1024} MiB with 4 at once ({parallel * 1000:.0f} ms), back to "
               f"{vm(pid, 'VmRSS') // 1024} MiB")

@@ -8,6 +8,7 @@ every byte the client sent. Weak certificates, an old protocol version and SCRAM
 (T6-T8: one more Prosody) are in test_transport_weak.py (suite heavy)."""
 import base64
 import datetime
+import ipaddress
 import os
 import re
 import subprocess
@@ -32,7 +33,7 @@ class Lab:
             self.ca_cert = x509.load_pem_x509_certificate(f.read())
 
     def make(self, name, dns=("localhost",), self_signed=False, bits=2048, sha1=False,
-             not_before=-1, not_after=2):
+             not_before=-1, not_after=2, ips=()):
         """A certificate for @dns valid from @not_before to @not_after days from now;
         its (cert, key) file paths."""
         from cryptography.hazmat.primitives import hashes, serialization
@@ -49,7 +50,9 @@ class Lab:
                    .not_valid_before(now + datetime.timedelta(days=not_before))
                    .not_valid_after(now + datetime.timedelta(days=not_after))
                    .add_extension(x509.SubjectAlternativeName(
-                       [x509.DNSName(d) for d in dns]), critical=False))
+                       [x509.DNSName(d) for d in dns]
+                       + [x509.IPAddress(ipaddress.ip_address(a)) for a in ips]),
+                       critical=False))
         cert = builder.sign(key if self_signed else self.ca_key,
                             hashes.SHA1() if sha1 else hashes.SHA256())
         cert_path = os.path.join(self.dir, name + ".pem")
@@ -181,6 +184,10 @@ class Transport(TransportCase):
 
     def test_T3_certificate_for_another_name_refused(self):
         self.serve(self.lab.make("other", dns=("other.localhost",)))
+        self.assert_refused()
+        # Valid for the host we connect to (Force server 127.0.0.1), not for the JID's
+        # domain: refused too (the CVE-2022-26491 pattern checks the wrong name).
+        self.serve(self.lab.make("connect-host", dns=("other.localhost",), ips=("127.0.0.1",)))
         self.assert_refused()
 
     def test_T4_stripped_starttls_refused_before_auth(self):
