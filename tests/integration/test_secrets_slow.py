@@ -55,7 +55,9 @@ class SecretsSlow(SecretsCase):
               f"{rss_before // 1024} MiB before, peak {hwm_one // 1024} MiB with one unlock, "
               f"{hwm_all // 1024} MiB with 4 at once ({parallel * 1000:.0f} ms), back to "
               f"{vm(pid, 'VmRSS') // 1024} MiB")
-        self.assertLess(unlock, 2.0)  # loose: 2 shared cores under a parallel test run
+        # Loose, and on CPU time: the wall time on 2 shared cores under a parallel test
+        # run says more about the load than about us.
+        self.assertLess(unlock_cpu, 1.5)
         self.assertLess(hwm_all - rss_before, 2 * 64 * 1024 + 48 * 1024)
         # K4: ten wrong passwords in a row for one profile, as fast as the bus goes.
         from gi.repository import GLib
