@@ -24,10 +24,11 @@ typedef struct {
     guint16 port;  /* 0: default */
     char *ca_file; /* NULL: the system store (SSL_CERT_FILE is honoured) */
     gboolean check_certificate;
-    char *trusted_fingerprint; /* SHA-256 of a certificate accepted though it does not
-                                * verify (hex, colons allowed), NULL: none */
     int priority;     /* of our presence */
     char *roster_ver; /* the last roster version kept (RFC 6121 §2.6), NULL: none */
+    /* SHA-256 of a certificate accepted though it does not verify (hex, colons
+     * allowed), NULL: none */
+    char *trusted_fingerprint;
 } LvXmppSettings;
 
 void lv_xmpp_settings_free(LvXmppSettings *settings);
