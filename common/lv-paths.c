@@ -62,3 +62,25 @@ lv_paths_ensure_dir(const char *path, int mode, GError **error)
     }
     return TRUE;
 }
+
+gboolean
+lv_paths_make_private(const char *path, int mode, GError **error)
+{
+    GStatBuf st;
+
+    if (g_lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+        return TRUE;
+    int current = (int)(st.st_mode & 07777);
+    if ((current & ~mode) == 0)
+        return TRUE;
+    int wanted = current & mode;
+    g_warning("%s was readable or writable by others (mode %04o): setting it to %04o", path,
+              (unsigned)current, (unsigned)wanted);
+    if (g_chmod(path, wanted) != 0) {
+        int saved = errno;
+        g_set_error(error, LV_ERROR, LV_ERROR_CONFIG, "cannot make %s private: %s", path,
+                    g_strerror(saved));
+        return FALSE;
+    }
+    return TRUE;
+}

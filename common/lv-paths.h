@@ -17,4 +17,10 @@ char *lv_paths_dup_default_local_dir(void);
  * directory. An existing directory keeps its mode. */
 gboolean lv_paths_ensure_dir(const char *path, int mode, GError **error);
 
+/* Takes from @path (if it exists) every permission bit @mode does not have, with a
+ * warning naming the path and both modes: files holding secrets found readable by
+ * others (an old umask, a copy) are closed again at start. Symbolic links are not
+ * followed. FALSE and LV_ERROR_CONFIG if it cannot be changed. */
+gboolean lv_paths_make_private(const char *path, int mode, GError **error);
+
 G_END_DECLS

@@ -325,9 +325,11 @@ resolve_host(LvConnections *connections, LvXmppSettings *settings, const char *f
     g_autofree char *bare_domain = g_strndup(domain, strcspn(domain, "/"));
     if (hosts == NULL || !JSON_NODE_HOLDS_OBJECT(hosts))
         return;
-    JsonObject *entry = json_object_get_object_member(json_node_get_object(hosts), bare_domain);
-    if (entry == NULL)
+    /* json-glib complains (a critical) about a missing member: ask first. */
+    JsonNode *node = json_object_get_member(json_node_get_object(hosts), bare_domain);
+    if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
         return;
+    JsonObject *entry = json_node_get_object(node);
     if (json_object_has_member(entry, "host"))
         settings->host = g_strdup(json_object_get_string_member(entry, "host"));
     if (json_object_has_member(entry, "port"))
@@ -339,8 +341,10 @@ static LvXmppSettings *
 settings_for(LvConnections *connections, const LvStoredProfile *profile, GError **error)
 {
     LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
-    const char *names[] = { "JabberID", "Password",          "Force server", "Force port",
-                            "CA file",  "check_certificate", "Priority" };
+    const char *names[] = {
+        "JabberID", "Password",          "Force server", "Force port",
+        "CA file",  "check_certificate", "Priority",     "Trusted certificate"
+    };
     char *values[G_N_ELEMENTS(names)] = { NULL };
     g_autoptr(LvXmppSettings) settings = g_new0(LvXmppSettings, 1);
     gboolean ok = TRUE;
@@ -361,6 +365,7 @@ settings_for(LvConnections *connections, const LvStoredProfile *profile, GError 
         settings->ca_file = values[4][0] != '\0' ? g_strdup(values[4]) : NULL;
         settings->check_certificate = g_strcmp0(values[5], "false") != 0;
         settings->priority = (int)g_ascii_strtoll(values[6], NULL, 10);
+        settings->trusted_fingerprint = values[7][0] != '\0' ? g_strdup(values[7]) : NULL;
         resolve_host(connections, settings, values[2], values[3]);
     }
     lv_crypto_wipe(values[1]);

@@ -19,6 +19,7 @@
 #include "lv-daemon.h"
 #include "lv-dbus-server.h"
 #include "lv-error.h"
+#include "lv-hardening.h"
 #include "lv-instance-lock.h"
 #include "lv-log.h"
 #include "lv-paths.h"
@@ -332,6 +333,7 @@ lv_daemon_run(LvConfig *config, LvDaemonMode mode, gboolean debug)
         return LV_EXIT_ERROR;
     }
     signal(SIGPIPE, SIG_IGN);
+    lv_hardening_apply(); /* before any secret is read */
     if (mode == LV_DAEMON_BACKGROUND)
         return run_background(config, &paths);
     return serve(config, &paths, -1);

@@ -6,6 +6,8 @@
  */
 #include "lv-dbus-server.h"
 
+#include <unistd.h>
+
 #include "lv-bridge-interface.h"
 #include "lv-bridge-names.h"
 #include "lv-dbus-generated.h"
@@ -16,7 +18,12 @@ struct _LvDBusServer {
     GPtrArray *skeletons;    /* GDBusInterfaceSkeleton* */
     GHashTable *reply_types; /* method name → GVariantType* */
     guint sink_id;
+    GHashTable *sender_uids;   /* unique bus name → its uid + 1 (names are never reused) */
+    GCancellable *cancellable; /* of the uid look-ups still running */
 };
+
+/* Senders remembered at most: a client that reconnects gets a new unique name. */
+#define MAX_KNOWN_SENDERS 256
 
 typedef struct {
     LvDBusCoreSkeleton parent;
@@ -68,7 +75,7 @@ reply_type_of(LvDBusServer *server, GDBusMethodInvocation *invocation)
 }
 
 static void
-server_method_call(LvDBusServer *server, GVariant *params, GDBusMethodInvocation *invocation)
+dispatch(LvDBusServer *server, GVariant *params, GDBusMethodInvocation *invocation)
 {
     /* GDBus has already checked the method exists in the interface file and that
      * @params match its in-signature. */
@@ -76,6 +83,94 @@ server_method_call(LvDBusServer *server, GVariant *params, GDBusMethodInvocation
             lv_invocation_new(g_dbus_method_invocation_get_method_name(invocation), params,
                               reply_type_of(server, invocation), reply_to_bus, invocation);
     lv_backend_dispatch(server->backend, call);
+}
+
+/* Only our own user may call us. A session bus admits no one else by default, but a
+ * bus configured more widely (or reached over TCP) would hand out secrets and let
+ * others delete profiles: the sender's uid is checked on every call. */
+static void
+dispatch_if_own_user(LvDBusServer *server, guint32 uid, GVariant *params,
+                     GDBusMethodInvocation *invocation)
+{
+    if (uid == (guint32)getuid()) {
+        dispatch(server, params, invocation);
+        return;
+    }
+    g_message("refused %s from uid %u (sender %s): this backend serves uid %u only",
+              g_dbus_method_invocation_get_method_name(invocation), uid,
+              g_dbus_method_invocation_get_sender(invocation), (unsigned)getuid());
+    g_dbus_method_invocation_return_dbus_error(
+            invocation, "org.freedesktop.DBus.Error.AccessDenied",
+            "this Libervia backend answers only the user that runs it");
+}
+
+typedef struct {
+    LvDBusServer *server;
+    GVariant *params;
+    GDBusMethodInvocation *invocation;
+} UidLookup;
+
+static void
+on_sender_uid(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    UidLookup *lookup = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply =
+            g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        /* The server is gone: only the invocation is left to answer. */
+        g_dbus_method_invocation_return_dbus_error(lookup->invocation,
+                                                   "org.freedesktop.DBus.Error.NoServer",
+                                                   "the backend is stopping");
+    } else if (reply == NULL) {
+        g_message("cannot tell the uid of %s: %s",
+                  g_dbus_method_invocation_get_sender(lookup->invocation), error->message);
+        g_dbus_method_invocation_return_dbus_error(lookup->invocation,
+                                                   "org.freedesktop.DBus.Error.AccessDenied",
+                                                   "the caller's user cannot be checked");
+    } else {
+        guint32 uid = 0;
+        g_variant_get(reply, "(u)", &uid);
+        LvDBusServer *server = lookup->server;
+        if (g_hash_table_size(server->sender_uids) >= MAX_KNOWN_SENDERS)
+            g_hash_table_remove_all(server->sender_uids);
+        g_hash_table_insert(server->sender_uids,
+                            g_strdup(g_dbus_method_invocation_get_sender(lookup->invocation)),
+                            GUINT_TO_POINTER(uid + 1));
+        dispatch_if_own_user(server, uid, lookup->params, lookup->invocation);
+    }
+    g_variant_unref(lookup->params);
+    g_free(lookup);
+}
+
+static void
+server_method_call(LvDBusServer *server, GVariant *params, GDBusMethodInvocation *invocation)
+{
+    const char *sender = g_dbus_method_invocation_get_sender(invocation);
+
+    if (sender == NULL) { /* a peer-to-peer connection: the socket tells */
+        GCredentials *credentials = g_dbus_connection_get_peer_credentials(server->connection);
+        guint32 uid = G_MAXUINT32; /* nobody's: refused */
+        if (credentials != NULL)
+            uid = (guint32)g_credentials_get_unix_user(credentials, NULL);
+        dispatch_if_own_user(server, uid, params, invocation);
+        return;
+    }
+    gpointer known = g_hash_table_lookup(server->sender_uids, sender);
+    if (known != NULL) {
+        dispatch_if_own_user(server, GPOINTER_TO_UINT(known) - 1, params, invocation);
+        return;
+    }
+    /* Asked of the bus once per sender, without blocking the main loop. */
+    UidLookup *lookup = g_new0(UidLookup, 1);
+    lookup->server = server;
+    lookup->params = g_variant_ref(params);
+    lookup->invocation = invocation;
+    g_dbus_connection_call(server->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                           "org.freedesktop.DBus", "GetConnectionUnixUser",
+                           g_variant_new("(s)", sender), G_VARIANT_TYPE("(u)"),
+                           G_DBUS_CALL_FLAGS_NONE, -1, server->cancellable, on_sender_uid, lookup);
 }
 
 static void
@@ -163,6 +258,8 @@ lv_dbus_server_new(LvBackend *backend, GDBusConnection *connection, GError **err
     server->skeletons = g_ptr_array_new();
     server->reply_types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify)g_variant_type_free);
+    server->sender_uids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    server->cancellable = g_cancellable_new();
 
     LvCoreServerSkeleton *core = g_object_new(lv_core_server_skeleton_get_type(), NULL);
     core->server = server;
@@ -192,6 +289,9 @@ lv_dbus_server_free(LvDBusServer *server)
     }
     g_ptr_array_unref(server->skeletons);
     g_hash_table_unref(server->reply_types);
+    g_cancellable_cancel(server->cancellable);
+    g_object_unref(server->cancellable);
+    g_hash_table_unref(server->sender_uids);
     g_object_unref(server->connection);
     g_free(server);
 }

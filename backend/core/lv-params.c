@@ -29,6 +29,10 @@ static const LvParamDef params[] = {
       LV_PARAM_STRING, "", 50, NO_RANGE },
     { "Connection", "check_certificate", "Check certificate (don't uncheck if unsure)",
       LV_PARAM_BOOL, "true", 4, NO_RANGE },
+    { "Connection", "Trusted certificate",
+      "SHA-256 fingerprint of a server certificate to accept though it does not verify "
+      "(self-signed); empty: none",
+      LV_PARAM_STRING, "", 50, NO_RANGE },
     { NULL },
 };
 

@@ -6,11 +6,50 @@
 #include "lv-error.h"
 
 #define MAX_NAME_BYTES 64
+/* Each argon2id derivation takes 64 MiB for ~50 ms: two at a time bound both the
+ * memory a burst of logins costs and how fast passwords can be tried. */
+#define MAX_DERIVATIONS 2
 
 struct _LvProfiles {
     LvStorage *storage;
     GHashTable *sessions; /* profile name → LvSecretKey* */
+    GHashTable *attempts; /* profile name → Attempts*: wrong passwords so far */
 };
+
+/* The wrong profile passwords given for one profile since the last right one. */
+typedef struct {
+    guint failures;
+    gint64 retry_at; /* monotonic µs: attempts before this are refused unheard */
+    gboolean in_flight;
+    GQueue waiting; /* Waiter*: attempts that came while one was being checked */
+} Attempts;
+
+/* An attempt that waits for the one in flight: one frontend may start a session
+ * from two calls at once, and a second guess must not run beside the first. */
+typedef struct {
+    char *password;
+    GTask *outer;
+} Waiter;
+
+static void
+waiter_free(Waiter *waiter)
+{
+    lv_crypto_free_secret(waiter->password);
+    g_clear_object(&waiter->outer);
+    g_free(waiter);
+}
+
+static void
+attempts_free(Attempts *attempts)
+{
+    for (GList *l = attempts->waiting.head; l != NULL; l = l->next) {
+        Waiter *waiter = l->data;
+        g_task_return_new_error(waiter->outer, LV_ERROR, LV_ERROR_CANCELLED,
+                                "the backend is stopping");
+    }
+    g_queue_clear_full(&attempts->waiting, (GDestroyNotify)waiter_free);
+    g_free(attempts);
+}
 
 /* What a worker needs and gives back; secrets wiped on free. */
 typedef struct {
@@ -21,6 +60,8 @@ typedef struct {
     char *wrapped_key;   /* in: stored wrapped key; out: new wrapped key */
     LvSecretKey *key;
     gboolean already_started;
+    char *new_hash; /* out: the right password re-hashed with today's limits */
+    GTaskThreadFunc func;
 } CryptoJob;
 
 static void
@@ -32,6 +73,7 @@ crypto_job_free(CryptoJob *job)
     g_free(job->password_hash);
     g_free(job->wrapped_key);
     lv_secret_key_free(job->key);
+    g_free(job->new_hash);
     g_free(job);
 }
 
@@ -43,6 +85,8 @@ lv_profiles_new(LvStorage *storage)
     profiles->storage = storage;
     profiles->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify)lv_secret_key_free);
+    profiles->attempts =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)attempts_free);
     return profiles;
 }
 
@@ -52,6 +96,7 @@ lv_profiles_free(LvProfiles *profiles)
     if (profiles == NULL)
         return;
     g_hash_table_unref(profiles->sessions); /* wipes every key */
+    g_hash_table_unref(profiles->attempts);
     g_free(profiles);
 }
 
@@ -154,6 +199,30 @@ on_created(GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_boolean(outer, TRUE);
 }
 
+static void
+run_in_pool(gpointer data, gpointer user_data)
+{
+    GTask *task = data;
+    CryptoJob *job = g_task_get_task_data(task);
+
+    job->func(task, NULL, job, NULL);
+    g_object_unref(task);
+}
+
+/* The workers of every derivation, shared by all profiles: jobs beyond
+ * MAX_DERIVATIONS wait their turn. Never freed, like GTask's own pool. */
+static GThreadPool *
+crypto_pool(void)
+{
+    static GThreadPool *pool;
+
+    if (g_once_init_enter(&pool)) {
+        GThreadPool *created = g_thread_pool_new(run_in_pool, NULL, MAX_DERIVATIONS, FALSE, NULL);
+        g_once_init_leave(&pool, created);
+    }
+    return pool;
+}
+
 /* Runs @func on @job in a worker, then @done on the main thread with @outer. */
 static void
 run_job(LvProfiles *profiles, CryptoJob *job, GTaskThreadFunc func, GAsyncReadyCallback done,
@@ -161,9 +230,81 @@ run_job(LvProfiles *profiles, CryptoJob *job, GTaskThreadFunc func, GAsyncReadyC
 {
     GTask *task = g_task_new(NULL, NULL, done, outer);
 
+    job->func = func;
     g_task_set_task_data(task, job, (GDestroyNotify)crypto_job_free);
-    g_task_run_in_thread(task, func);
-    g_object_unref(task);
+    g_thread_pool_push(crypto_pool(), task, NULL);
+}
+
+guint
+lv_profiles_backoff_seconds(guint failures)
+{
+    /* Two misses are free: the CLI tries the empty password before it asks, and a
+     * typo is asked again at once. Then 1 s, doubling up to 60 s. */
+    if (failures < 3)
+        return 0;
+    return failures - 3 >= 6 ? 60 : MIN(60u, 1u << (failures - 3));
+}
+
+/* FALSE and why if @name may not try a password now: none during the back-off that
+ * wrong passwords earned. */
+static gboolean
+attempt_allowed(LvProfiles *profiles, const char *name, GError **error)
+{
+    Attempts *attempts = g_hash_table_lookup(profiles->attempts, name);
+    gint64 now = g_get_monotonic_time();
+
+    if (attempts == NULL) {
+        g_hash_table_insert(profiles->attempts, g_strdup(name), g_new0(Attempts, 1));
+        attempts = g_hash_table_lookup(profiles->attempts, name);
+    }
+    if (now < attempts->retry_at) {
+        gint64 wait = (attempts->retry_at - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+        g_set_error(error, LV_ERROR, LV_ERROR_NOT_READY,
+                    "too many wrong passwords for profile %s: try again in %" G_GINT64_FORMAT " s",
+                    name, wait);
+        return FALSE;
+    }
+    attempts->in_flight = TRUE;
+    return TRUE;
+}
+
+static void try_start(LvProfiles *profiles, const char *name, const char *password, GTask *outer);
+
+/* The attempts that waited meanwhile go on, in order: after a right password they
+ * find the session started; after a wrong one the back-off applies to them. */
+static void
+resume_waiters(LvProfiles *profiles, const char *name, GQueue *waiting)
+{
+    Waiter *waiter;
+
+    while ((waiter = g_queue_pop_head(waiting)) != NULL) {
+        try_start(profiles, name, waiter->password, g_steal_pointer(&waiter->outer));
+        waiter_free(waiter);
+    }
+}
+
+static void
+attempt_done(LvProfiles *profiles, const char *name, gboolean right)
+{
+    Attempts *attempts = g_hash_table_lookup(profiles->attempts, name);
+    GQueue waiting = G_QUEUE_INIT;
+
+    if (attempts == NULL)
+        return;
+    waiting = attempts->waiting;
+    g_queue_init(&attempts->waiting);
+    attempts->in_flight = FALSE;
+    if (right) {
+        g_hash_table_remove(profiles->attempts, name);
+        resume_waiters(profiles, name, &waiting);
+        return;
+    }
+    attempts->failures++;
+    guint delay = lv_profiles_backoff_seconds(attempts->failures);
+    attempts->retry_at = g_get_monotonic_time() + (gint64)delay * G_USEC_PER_SEC;
+    g_message("wrong password for profile %s (%u in a row): next attempt in %u s", name,
+              attempts->failures, delay);
+    resume_waiters(profiles, name, &waiting);
 }
 
 static GTask *
@@ -221,10 +362,27 @@ unlock_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *canc
         return;
     }
     job->key = lv_crypto_unwrap_key(job->wrapped_key, job->password, &error);
-    if (job->key == NULL)
+    if (job->key == NULL) {
         g_task_return_error(task, g_steal_pointer(&error));
+        return;
+    }
+    if (lv_crypto_password_needs_rehash(job->password_hash))
+        job->new_hash = lv_crypto_hash_password(job->password, NULL);
+    g_task_return_boolean(task, TRUE);
+}
+
+/* Stores the hash made with today's limits; the old one still works if this fails. */
+static void
+store_new_hash(LvProfiles *profiles, CryptoJob *job)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, job->name, &error);
+
+    if (profile == NULL || !lv_storage_profile_set_secrets(profiles->storage, profile->id,
+                                                           job->new_hash, job->wrapped_key, &error))
+        g_warning("cannot re-hash the password of profile %s: %s", job->name, error->message);
     else
-        g_task_return_boolean(task, TRUE);
+        g_info("password hash of profile %s upgraded to today's limits", job->name);
 }
 
 static void
@@ -237,8 +395,11 @@ on_unlocked(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (!g_task_propagate_boolean(G_TASK(result), &error)) {
         g_task_return_error(outer, g_steal_pointer(&error));
+        attempt_done(profiles, job->name, FALSE);
         return;
     }
+    if (job->new_hash != NULL)
+        store_new_hash(profiles, job);
     /* Another start may have won the race while we derived: keep the first key. */
     if (!g_hash_table_contains(profiles->sessions, job->name)) {
         g_hash_table_insert(profiles->sessions, g_strdup(job->name), g_steal_pointer(&job->key));
@@ -246,6 +407,46 @@ on_unlocked(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     g_object_set_data(G_OBJECT(outer), "lv-already", GINT_TO_POINTER(FALSE));
     g_task_return_boolean(outer, TRUE);
+    attempt_done(profiles, job->name, TRUE); /* the waiters find the session started */
+}
+
+/* Starts the session of profile @name with @password, answering @outer (taken). */
+static void
+try_start(LvProfiles *profiles, const char *name, const char *password, GTask *outer)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, name, &error);
+
+    if (profile == NULL) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        g_object_unref(outer);
+        return;
+    }
+    if (g_hash_table_contains(profiles->sessions, profile->name)) {
+        g_object_set_data(G_OBJECT(outer), "lv-already", GINT_TO_POINTER(TRUE));
+        g_task_return_boolean(outer, TRUE);
+        g_object_unref(outer);
+        return;
+    }
+    Attempts *attempts = g_hash_table_lookup(profiles->attempts, profile->name);
+    if (attempts != NULL && attempts->in_flight) {
+        Waiter *waiter = g_new0(Waiter, 1);
+        waiter->password = g_strdup(password != NULL ? password : "");
+        waiter->outer = outer;
+        g_queue_push_tail(&attempts->waiting, waiter);
+        return;
+    }
+    if (!attempt_allowed(profiles, profile->name, &error)) {
+        g_task_return_error(outer, g_steal_pointer(&error));
+        g_object_unref(outer);
+        return;
+    }
+    CryptoJob *job = g_new0(CryptoJob, 1);
+    job->name = g_strdup(profile->name);
+    job->password = g_strdup(password != NULL ? password : "");
+    job->password_hash = g_strdup(profile->password_hash);
+    job->wrapped_key = g_strdup(profile->wrapped_key);
+    run_job(profiles, job, unlock_in_worker, on_unlocked, outer);
 }
 
 void
@@ -261,18 +462,7 @@ lv_profiles_start_session_async(LvProfiles *profiles, const char *profile_key, c
         g_object_unref(outer);
         return;
     }
-    if (g_hash_table_contains(profiles->sessions, profile->name)) {
-        g_object_set_data(G_OBJECT(outer), "lv-already", GINT_TO_POINTER(TRUE));
-        g_task_return_boolean(outer, TRUE);
-        g_object_unref(outer);
-        return;
-    }
-    CryptoJob *job = g_new0(CryptoJob, 1);
-    job->name = g_strdup(profile->name);
-    job->password = g_strdup(password != NULL ? password : "");
-    job->password_hash = g_strdup(profile->password_hash);
-    job->wrapped_key = g_strdup(profile->wrapped_key);
-    run_job(profiles, job, unlock_in_worker, on_unlocked, outer);
+    try_start(profiles, profile->name, password, outer);
 }
 
 gboolean
@@ -358,6 +548,7 @@ lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error)
     if (profile == NULL)
         return FALSE;
     lv_profiles_end_session(profiles, profile->name);
+    g_hash_table_remove(profiles->attempts, profile->name);
     if (!lv_storage_profile_delete(profiles->storage, profile->id, error))
         return FALSE;
     g_info("profile %s deleted", profile->name);

@@ -45,12 +45,19 @@ gboolean lv_profiles_create_finish(LvProfiles *profiles, GAsyncResult *result, G
 
 /* Starts the session of @profile_key with @password. As in Libervia 0.9, a started
  * session answers TRUE whatever the password; a new one answers FALSE; a wrong
- * password is LV_ERROR_PASSWORD. */
+ * password is LV_ERROR_PASSWORD. Wrong passwords in a row earn a back-off
+ * (lv_profiles_backoff_seconds()) during which attempts are refused unheard with
+ * LV_ERROR_NOT_READY; an attempt made while another is checked waits for it. A right
+ * password whose hash has older limits is re-hashed. */
 void lv_profiles_start_session_async(LvProfiles *profiles, const char *profile_key,
                                      const char *password, GAsyncReadyCallback callback,
                                      gpointer user_data);
 gboolean lv_profiles_start_session_finish(LvProfiles *profiles, GAsyncResult *result,
                                           gboolean *already_started, GError **error);
+
+/* How long attempts wait after @failures wrong passwords in a row: 0, 0, 0, 1, 2, 4 …
+ * up to 60 seconds. */
+guint lv_profiles_backoff_seconds(guint failures);
 
 gboolean lv_profiles_is_session_started(LvProfiles *profiles, const char *name);
 

@@ -95,6 +95,13 @@ lv_crypto_verify_password(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+gboolean
+lv_crypto_password_needs_rehash(const char *hash)
+{
+    /* -1 (not an argon2 hash at all) counts too: it is replaced by a good one. */
+    return crypto_pwhash_str_needs_rehash(hash, PWHASH_OPS, PWHASH_MEM) != 0;
+}
+
 /* Derives the key-wrapping key from @password and @salt into @out (KEY_BYTES). */
 static gboolean
 derive(unsigned char *out, const char *password, const unsigned char *salt, GError **error)

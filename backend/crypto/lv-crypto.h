@@ -34,6 +34,10 @@ char *lv_crypto_hash_password(const char *password, GError **error);
 /* TRUE if @password matches @hash; the comparison is libsodium's, in constant time. */
 gboolean lv_crypto_verify_password(const char *hash, const char *password);
 
+/* TRUE if @hash was made with other limits than today's: re-hash it once the password
+ * is known to be right, so stronger limits reach old profiles. */
+gboolean lv_crypto_password_needs_rehash(const char *hash);
+
 /* @key wrapped by a key derived from @password with a fresh salt (transfer full).
  * Slow on purpose: call from a worker thread. */
 char *lv_crypto_wrap_key(const LvSecretKey *key, const char *password, GError **error);

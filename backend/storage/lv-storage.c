@@ -222,6 +222,23 @@ create_private_file(const char *path, GError **error)
     return TRUE;
 }
 
+/* local_dir 0700 and the database files 0600 whatever made them wider. Before
+ * SQLite opens anything: it creates -wal and -shm with the database file's mode. */
+static gboolean
+make_private(LvStorage *storage, const char *local_dir, GError **error)
+{
+    const char *suffixes[] = { "", "-wal", "-shm" };
+
+    if (!lv_paths_make_private(local_dir, 0700, error))
+        return FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        g_autofree char *path = g_strconcat(storage->path, suffixes[i], NULL);
+        if (!lv_paths_make_private(path, 0600, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 configure(LvStorage *storage, GError **error)
 {
@@ -250,7 +267,7 @@ lv_storage_open(const char *local_dir, GError **error)
 
     storage->path = g_build_filename(local_dir, "libervia.db", NULL);
     storage->statements = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, finalize_stmt);
-    if (!lv_paths_ensure_dir(local_dir, 0700, error))
+    if (!lv_paths_ensure_dir(local_dir, 0700, error) || !make_private(storage, local_dir, error))
         return NULL;
     if (!g_file_test(storage->path, G_FILE_TEST_EXISTS) &&
         !create_private_file(storage->path, error))

@@ -39,6 +39,8 @@ struct _LvXmppAccount {
     int socket_error;            /* thread: errno of a failed TCP connection */
     gboolean leaving;            /* thread: a disconnection was asked */
     char *cert_error;            /* thread */
+    char *cert_fingerprint;      /* thread: SHA-256 of the refused certificate (hex) */
+    char *trusted_fingerprint;   /* thread: the profile's pin (hex, no colons), or NULL */
     xmpp_sm_state_t *sm_state;   /* thread: of the lost stream, to resume it (XEP-0198) */
     gboolean resumed;            /* thread: this session is a resumed stream */
     gboolean parse_error;        /* thread: the server sent invalid XML */

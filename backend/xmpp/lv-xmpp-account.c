@@ -30,6 +30,7 @@ lv_xmpp_settings_free(LvXmppSettings *settings)
     }
     g_free(settings->host);
     g_free(settings->ca_file);
+    g_free(settings->trusted_fingerprint);
     g_free(settings->roster_ver);
     g_free(settings);
 }
@@ -189,14 +190,40 @@ on_sockopt(xmpp_conn_t *conn, void *sock)
     return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
+/* @fingerprint in lower-case hex without separators (transfer full). */
+static char *
+normalize_fingerprint(const char *fingerprint)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = fingerprint; p != NULL && *p != '\0'; p++) {
+        if (g_ascii_isxdigit(*p))
+            g_string_append_c(out, g_ascii_tolower(*p));
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* A certificate that does not verify is refused, unless it is the very one the
+ * profile pinned (Connection/Trusted certificate): a self-signed server the user
+ * checked. The fingerprint goes into the error so the user can do that. */
 static int
 on_certfail(const xmpp_tlscert_t *cert, const char *const errormsg)
 {
     LvXmppAccount *account = thread_account;
+    const char *sha256 = xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+    g_autofree char *fingerprint = normalize_fingerprint(sha256);
 
-    g_free(account->cert_error);
-    account->cert_error = g_strdup(errormsg != NULL ? errormsg : "verification failed");
-    return 0; /* never accept: check_certificate = false uses TRUST_TLS instead */
+    if (account->trusted_fingerprint != NULL && fingerprint[0] != '\0' &&
+        g_str_equal(fingerprint, account->trusted_fingerprint)) {
+        g_info("%s: accepting the pinned certificate %s (%s)", account->profile, fingerprint,
+               errormsg != NULL ? errormsg : "does not verify");
+        return 1;
+    }
+    if (account->cert_error == NULL) { /* the first reason is the one to tell */
+        account->cert_error = g_strdup(errormsg != NULL ? errormsg : "verification failed");
+        account->cert_fingerprint = g_steal_pointer(&fingerprint);
+    }
+    return 0; /* check_certificate = false uses TRUST_TLS instead */
 }
 
 static void
@@ -260,6 +287,15 @@ release_later(gpointer data)
 static GError *
 failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_error)
 {
+    if (account->cert_error != NULL && account->cert_fingerprint != NULL &&
+        account->cert_fingerprint[0] != '\0')
+        return g_error_new(LV_ERROR, LV_ERROR_INVALID_CERTIFICATE,
+                           "the server certificate for %s is not trusted: %s; its SHA-256 "
+                           "fingerprint is %s. If the server's administrator confirms it, "
+                           "trust it for this profile with: li param set Connection "
+                           "'Trusted certificate' %s -p %s (or give its CA in 'CA file')",
+                           account->jid, account->cert_error, account->cert_fingerprint,
+                           account->cert_fingerprint, account->profile);
     if (account->cert_error != NULL)
         return g_error_new(LV_ERROR, LV_ERROR_INVALID_CERTIFICATE,
                            "the server certificate for %s is not trusted: %s", account->jid,
@@ -396,6 +432,11 @@ do_connect(gpointer data)
     account->leaving = account->leaving || g_strcmp0(account->jid, settings->jid) != 0;
     release_connection(account);
     g_clear_pointer(&account->cert_error, g_free);
+    g_clear_pointer(&account->cert_fingerprint, g_free);
+    g_free(account->trusted_fingerprint);
+    account->trusted_fingerprint = settings->trusted_fingerprint != NULL
+                                           ? normalize_fingerprint(settings->trusted_fingerprint)
+                                           : NULL;
     g_free(account->jid);
     account->jid = g_strdup(settings->jid);
     account->priority = settings->priority;
@@ -479,6 +520,8 @@ thread_main(gpointer data)
     g_free(account->own_bare);
     g_free(account->own_full);
     g_free(account->cert_error);
+    g_free(account->cert_fingerprint);
+    g_free(account->trusted_fingerprint);
     g_free(account->roster_ver);
     g_clear_pointer(&account->iqs, g_hash_table_unref);
     lv_xmpp_messages_finalize(account);

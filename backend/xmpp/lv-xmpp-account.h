@@ -26,6 +26,9 @@ typedef struct {
     gboolean check_certificate;
     int priority;     /* of our presence */
     char *roster_ver; /* the last roster version kept (RFC 6121 §2.6), NULL: none */
+    /* SHA-256 of a certificate accepted though it does not verify (hex, colons
+     * allowed), NULL: none */
+    char *trusted_fingerprint;
 } LvXmppSettings;
 
 void lv_xmpp_settings_free(LvXmppSettings *settings);

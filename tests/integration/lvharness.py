@@ -263,7 +263,14 @@ class Prosody:
 
     def __init__(self, memory_archive=True, muc_room_locking=False, hibernation=None,
                  without=(), upload=True, upload_size_limit=10 * 1024 * 1024,
-                 admin_shell=False, muc_mam=True, muc_without_archive=False, modules=()):
+                 admin_shell=False, muc_mam=True, muc_without_archive=False, modules=(),
+                 extra_config="", require_encryption=True):
+        # extra_config: Lua lines for the global section (e.g. 'password_hash = "SHA-256"').
+        self.extra_config = extra_config
+        # require_encryption=False: c2s_require_encryption = false (plaintext allowed).
+        self.require_encryption = require_encryption
+        self.tls = True  # False (use_certificate(None)): no certificate at all, no STARTTLS
+        self.ssl_options = ""  # more LuaSec options in every ssl table (e.g. ciphers = "…")
         # admin_shell=True: `shell()` runs prosodyctl shell commands (mod_admin_shell).
         self.admin_shell = admin_shell
         # muc_mam=False: the rooms of conference.localhost keep no archive.
@@ -286,6 +293,7 @@ class Prosody:
         self.https_port = free_port()
         self._make_certificates()
         self.config = os.path.join(self.dir, "prosody.cfg.lua")
+        self._config_args = (memory_archive, muc_room_locking)
         self._write_config(memory_archive, muc_room_locking)
         self.proc = None
         self.start()
@@ -324,6 +332,10 @@ class Prosody:
         locking = "true" if muc_room_locking else "false"
         if self.hibernation is not None:
             storage += f"smacks_hibernation_time = {self.hibernation}\n"
+        ssl = (f'ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; '
+               f'{getattr(self, "ssl_options", "")} }}')
+        if not self.tls:
+            ssl = ""
         with open(self.config, "w", encoding="utf-8") as f:
             f.write(f"""-- written by tests/integration/lvharness.py
 run_as_root = true
@@ -341,17 +353,18 @@ https_ports = {{ {self.https_port} }}
 s2s_ports = {{ }}
 modules_disabled = {{ "s2s" }}
 admin_socket = "{self.dir}/admin.sock"
-c2s_require_encryption = true
+c2s_require_encryption = {"true" if self.require_encryption else "false"}
 c2s_stanza_size_limit = 2 * 1024 * 1024
 authentication = "internal_hashed"
 allow_registration = true
 min_seconds_between_registrations = 0
 modules_enabled = {{ {modules} }}
-{storage}certificates = "{self.dir}/certs"
-ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+{storage}{self.extra_config}
+certificates = "{self.dir}/certs"
+{ssl}
 
 VirtualHost "localhost"
-    ssl = {{ key = "{self.key_file}"; certificate = "{self.cert_file}"; }}
+    {ssl}
 
 Component "conference.localhost" "muc"
     muc_room_locking = {locking}
@@ -396,6 +409,17 @@ Component "upload.localhost" "http_file_share"
     def restart(self):
         self.stop()
         self.start()
+
+    def use_certificate(self, cert_file, key_file=None, extra_config=None):
+        """Restarts with @cert_file/@key_file (None: no certificate, so no STARTTLS) and,
+        if given, other @extra_config; the test CA's key is {dir}/ca.key."""
+        self.tls = cert_file is not None
+        if cert_file is not None:
+            self.cert_file, self.key_file = cert_file, key_file
+        if extra_config is not None:
+            self.extra_config = extra_config
+        self._write_config(*self._config_args)
+        self.restart()
 
     def shell(self, line):
         """Runs one admin shell line (a ">" line is raw Lua inside Prosody); its output."""
@@ -671,3 +695,48 @@ def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password=
     for args in steps:
         r = li(env, *args, timeout=60)
         test.assertEqual(r.returncode, 0, f"li {args}: {r.stderr}")
+
+
+class OpenBus:
+    """A private bus that admits every uid (`<allow user="*"/>`), as a misconfigured
+    or TCP bus would: for the bridge's own uid check (I1) and for a backend run as
+    another user (K7). Its socket directory is world-accessible."""
+
+    def __init__(self, home):
+        self.home = home
+        self.dir = tempfile.mkdtemp(prefix="lv-openbus-")
+        os.chmod(self.dir, 0o755)
+        _cleanups.append(lambda: shutil.rmtree(self.dir, ignore_errors=True))
+        config = os.path.join(self.dir, "bus.conf")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={self.dir}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""")
+        read_fd, write_fd = os.pipe()
+        self.proc = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
+            env=home.env, pass_fds=(write_fd,), start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as r:
+            self.address = r.readline().strip()
+        if not self.address:
+            raise RuntimeError("dbus-daemon did not start")
+        home.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        _cleanups.append(lambda: kill_group(self.proc))
+
+
+def as_nobody(args):
+    """@args run as user nobody (for tests running as root), through setpriv."""
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]

@@ -22,6 +22,10 @@ class Proxy:
         self.blackhole = False   # drop what flows, keep the sockets open
         self.refuse = False      # close new connections at once (the path is down)
         self.delay = 0.0         # seconds added to each chunk
+        # A tamper mode: a function (bytes → bytes) applied to what the server sends
+        # (the stream before STARTTLS is clear text, e.g. to strip <starttls/>).
+        self.rewrite = None
+        self.from_client = bytearray()  # every byte the client sent, for assertions
         self.accepted = 0
         self.stopping = False
         self.thread = threading.Thread(target=self._accept_loop, daemon=True)
@@ -59,6 +63,11 @@ class Proxy:
                         continue
                     if self.delay:
                         time.sleep(self.delay)
+                    if sock is client:
+                        with self.lock:
+                            self.from_client += data
+                    elif self.rewrite is not None:
+                        data = self.rewrite(data)
                     peers[sock].sendall(data)
         except OSError:
             pass

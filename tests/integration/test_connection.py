@@ -70,6 +70,7 @@ class Connection(h.LvTestCase):
         self.assertEqual(self.is_connected(), "(false,)")
 
     def test_untrusted_certificate_refused(self):
+        """T1 with a CA we do not trust (self-signed: test_transport T1, pinning: T2)."""
         self.start(trust_ca=False)
         self.make_profile()
         r = self.li("profile", "connect", "-c", "-p", "alice", "--pwd", "pw", code=4)
@@ -80,6 +81,7 @@ class Connection(h.LvTestCase):
         self.assertEqual(self.is_connected(), "(true,)")
 
     def test_check_certificate_off(self):
+        """The explicit opt-out (TRUST_TLS): TLS stays mandatory, unlike Libervia 0.9."""
         self.start(trust_ca=False)
         self.make_profile()
         self.li("param", "set", "Connection", "check_certificate", "false", "-p", "alice",

@@ -51,6 +51,7 @@ class ProfilesWithLi(h.LvTestCase):
         self.assertEqual(self.li("profile", "default").stdout.strip(), "bob")
 
     def test_secrets_not_in_clear_on_disk(self):
+        """K2 at rest (the full canary case with a connection: test_secrets K2)."""
         self.li("profile", "create", "alice", "-p", "pw-alice-123", "-j", "a@example.org",
                 "-x", "xmpp-secret-XYZ")
         self.li("param", "get", "Connection", "JabberID", "-p", "alice", "--pwd", "pw-alice-123")
@@ -65,6 +66,7 @@ class ProfilesWithLi(h.LvTestCase):
         self.assertIn("not protected", r.stderr.replace("without protection", "not protected"))
 
     def test_wrong_password(self):
+        """K1 wrong password refused; K4: the first misses are free (back-off after 3)."""
         self.li("profile", "create", "alice", "-p", "right")
         # A new backend: no session started yet.
         h.backend(self.env, "stop")
@@ -78,6 +80,8 @@ class ProfilesWithLi(h.LvTestCase):
                                  "--pwd", "right").stdout.strip(), "50")
 
     def test_password_change_rewraps(self):
+        """K6: old password fails, new works, XMPP password unchanged (kill -9 during
+        the change: test_secrets_slow K6)."""
         self.li("profile", "create", "alice", "-p", "old", "-x", "kept-secret")
         self.li("profile", "modify", "-p", "alice", "--pwd", "old", "-w", "new")
         h.backend(self.env, "stop")
@@ -160,6 +164,7 @@ class ProfilesWithLi(h.LvTestCase):
 
 class NoSecretLeaks(h.LvTestCase):
     def test_signals_and_debug_log(self):
+        """K2 / I2: no secret in signals or the debug log; passwords read back masked."""
         home = h.Home()
         h.PrivateBus(home, activation=False)
         env = home.env
@@ -240,6 +245,7 @@ class Storage(h.LvTestCase):
         self.refused("not a database")
 
     def test_modes(self):
+        """K5 (umask 000 and tightening of wider modes: test_secrets K5)."""
         h.Foreground(self.env).wait_ready()
         self.assertEqual(os.stat(self.home.local_dir).st_mode & 0o777, 0o700)
         self.assertEqual(os.stat(self.db).st_mode & 0o777, 0o600)

@@ -1,6 +1,8 @@
 /* Helpers shared by the unit tests. */
 #include "lv-test-util.h"
 
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 
 static void
@@ -25,6 +27,9 @@ lv_test_home_new(const char *default_lines, const char *sections)
     LvTestHome *home = g_new0(LvTestHome, 1);
     g_autoptr(GError) error = NULL;
 
+    /* As the backend (lv-hardening): what a test writes itself is private too, else
+     * opening it is the "too open" warning, fatal in a test. */
+    umask(077);
     home->root = g_dir_make_tmp("lv-test-XXXXXX", &error);
     g_assert_no_error(error);
     home->config_path = g_build_filename(home->root, "libervia.conf", NULL);

@@ -1,6 +1,8 @@
 /* Tests of lv-crypto: secrets at rest. */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "lv-crypto.h"
 #include "lv-error.h"
 
@@ -37,6 +39,24 @@ test_password_hash(void)
     g_assert_false(lv_crypto_verify_password(hash, "s3cret "));
     g_assert_false(lv_crypto_verify_password(hash, ""));
     g_assert_false(lv_crypto_verify_password("garbage", "s3cret"));
+}
+
+/* K1: argon2id with libsodium's INTERACTIVE limits; weaker (older) limits are
+ * recognised so that the next unlock re-hashes. */
+static void
+test_K1_hash_parameters_and_rehash(void)
+{
+    g_autofree char *hash = lv_crypto_hash_password("s3cret", NULL);
+
+    g_assert_true(g_str_has_prefix(hash, "$argon2id$v=19$m=65536,t=2,p=1$"));
+    g_assert_false(lv_crypto_password_needs_rehash(hash));
+    /* The same password hashed with t=1 and 8 MiB (crypto_pwhash_str, libsodium 1.0.18). */
+    char weak[crypto_pwhash_STRBYTES];
+    g_assert_cmpint(crypto_pwhash_str(weak, "s3cret", 6, 1, 8 * 1024 * 1024), ==, 0);
+    g_assert_true(g_str_has_prefix(weak, "$argon2id$v=19$m=8192,t=1,p=1$"));
+    g_assert_true(lv_crypto_verify_password(weak, "s3cret"));
+    g_assert_true(lv_crypto_password_needs_rehash(weak));
+    g_assert_true(lv_crypto_password_needs_rehash("garbage"));
 }
 
 static void
@@ -79,6 +99,7 @@ test_empty_password_allowed(void)
     g_assert_nonnull(unwrapped);
 }
 
+/* K3: a changed byte, a value moved to another place, garbage: all refused. */
 static void
 test_tampering_refused(void)
 {
@@ -130,6 +151,7 @@ main(int argc, char **argv)
     g_assert_true(lv_crypto_init(NULL));
     g_test_add_func("/lv/crypto/known-answer", test_known_answer);
     g_test_add_func("/lv/crypto/password-hash", test_password_hash);
+    g_test_add_func("/lv/crypto/K1-hash-parameters-and-rehash", test_K1_hash_parameters_and_rehash);
     g_test_add_func("/lv/crypto/wrap/round-trip-and-rewrap", test_wrap_round_trip_and_rewrap);
     g_test_add_func("/lv/crypto/wrap/wrong-password", test_wrong_password);
     g_test_add_func("/lv/crypto/wrap/empty-password-allowed", test_empty_password_allowed);

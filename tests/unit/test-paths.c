@@ -1,6 +1,7 @@
 /* Tests of lv-paths. */
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -83,6 +84,35 @@ test_ensure_dir_refuses_file(void)
     g_assert_nonnull(strstr(error->message, under));
 }
 
+/* K5: wider modes are narrowed with a warning; private ones and links are left alone. */
+static void
+test_make_private(void)
+{
+    g_autoptr(LvTestHome) home = lv_test_home_new(NULL, NULL);
+    g_autofree char *file = g_build_filename(home->root, "db", NULL);
+    g_autofree char *link = g_build_filename(home->root, "link", NULL);
+    g_autoptr(GError) error = NULL;
+    GStatBuf st;
+
+    g_assert_true(g_file_set_contents(file, "x", 1, NULL));
+    g_assert_cmpint(g_chmod(file, 0664), ==, 0);
+    g_test_expect_message("lv-common", G_LOG_LEVEL_WARNING, "*readable or writable by others*");
+    g_assert_true(lv_paths_make_private(file, 0600, &error));
+    g_test_assert_expected_messages();
+    g_assert_no_error(error);
+    g_assert_cmpint(g_stat(file, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_assert_true(lv_paths_make_private(file, 0600, &error)); /* no second warning */
+    g_assert_cmpint(g_chmod(file, 0400), ==, 0);
+    g_assert_true(lv_paths_make_private(file, 0600, &error)); /* not widened */
+    g_assert_cmpint(g_stat(file, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0400);
+    g_assert_cmpint(symlink("/etc/passwd", link), ==, 0);
+    g_assert_true(lv_paths_make_private(link, 0600, &error));
+    g_assert_true(lv_paths_make_private("/nonexistent/lv", 0600, &error));
+    g_assert_no_error(error);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -93,5 +123,6 @@ main(int argc, char **argv)
     g_test_add_func("/lv/paths/ensure-dir/keeps-existing-mode",
                     test_ensure_dir_keeps_existing_mode);
     g_test_add_func("/lv/paths/ensure-dir/refuses-file", test_ensure_dir_refuses_file);
+    g_test_add_func("/lv/paths/K5-make-private", test_make_private);
     return g_test_run();
 }
