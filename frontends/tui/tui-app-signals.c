@@ -63,9 +63,10 @@ is_own(TuiApp *app, TuiChat *chat, const char *from)
 {
     g_autofree char *bare = bare_of(from);
 
-    if (tui_chat_is_room(chat))
-        return g_str_equal(resource_of(from), tui_chat_get_nick(chat));
-    return app->own_jid != NULL && g_str_equal(bare, app->own_jid);
+    if (app->own_jid != NULL && g_str_equal(bare, app->own_jid))
+        return TRUE;
+    return tui_chat_is_room(chat) && g_str_equal(bare, tui_chat_get_jid(chat)) &&
+           g_str_equal(resource_of(from), tui_chat_get_nick(chat));
 }
 
 void
@@ -80,7 +81,9 @@ tui_app_fill_message(TuiApp *app, TuiChat *chat, TuiMessage *m, const char *uid,
     m->own = is_own(app, chat, from);
     m->body = dup_text(message);
     m->state = dup_state(extra);
-    if (tui_chat_is_room(chat)) {
+    if (tui_chat_is_room(chat) && m->own) {
+        m->nick = g_strdup(tui_chat_get_nick(chat));
+    } else if (tui_chat_is_room(chat)) {
         m->nick = g_strdup(resource_of(from));
     } else {
         /* A short name: the local part (the roster name would be longer). */
@@ -95,10 +98,11 @@ dup_chat_jid(TuiApp *app, const char *from, const char *to, const char *type)
 {
     g_autofree char *from_bare = bare_of(from);
 
-    if (g_str_equal(type, "groupchat"))
-        return g_steal_pointer(&from_bare);
+    /* Ours (sent here, or a carbon, or to a room): the chat is the recipient's. */
     if (app->own_jid != NULL && g_str_equal(from_bare, app->own_jid))
         return bare_of(to);
+    if (g_str_equal(type, "groupchat"))
+        return g_steal_pointer(&from_bare);
     return g_steal_pointer(&from_bare);
 }
 

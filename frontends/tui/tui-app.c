@@ -291,6 +291,7 @@ tui_app_load_history(TuiApp *app, TuiChat *chat, gint limit)
     request->limit = limit > 0 ? limit : HISTORY_PAGE;
     request->older = oldest != NULL;
     tui_chat_set_loading(chat, TRUE);
+    tui_chat_set_history_asked(chat, TRUE);
     tui_app_call(app, "historyGet",
                  g_variant_new("(ssiba{ss}s)", tui_chat_get_jid(chat), "", request->limit, TRUE,
                                &filters, app->profile),
@@ -300,7 +301,7 @@ tui_app_load_history(TuiApp *app, TuiChat *chat, gint limit)
 void
 tui_app_open_chat(TuiApp *app, TuiChat *chat)
 {
-    gboolean first = tui_chat_count_messages(chat) == 0 && !tui_chat_get_history_complete(chat);
+    gboolean first = !tui_chat_get_history_asked(chat);
 
     app->current = chat;
     tui_chat_set_unread(chat, 0);

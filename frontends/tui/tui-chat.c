@@ -30,6 +30,7 @@ struct _TuiChat {
     char *chat_state;
     gboolean loading;
     gboolean history_complete;
+    gboolean history_asked;
     char *subject;
     char *nick;
     GHashTable *occupants; /* nick → role */
@@ -236,6 +237,18 @@ void
 tui_chat_set_history_complete(TuiChat *chat, gboolean complete)
 {
     chat->history_complete = complete;
+}
+
+gboolean
+tui_chat_get_history_asked(TuiChat *chat)
+{
+    return chat->history_asked;
+}
+
+void
+tui_chat_set_history_asked(TuiChat *chat, gboolean asked)
+{
+    chat->history_asked = asked;
 }
 
 const char *

@@ -60,6 +60,10 @@ void tui_chat_set_loading(TuiChat *chat, gboolean loading);
 gboolean tui_chat_get_history_complete(TuiChat *chat);
 void tui_chat_set_history_complete(TuiChat *chat, gboolean complete);
 
+/* TRUE once history was asked for this chat (it may hold live messages before). */
+gboolean tui_chat_get_history_asked(TuiChat *chat);
+void tui_chat_set_history_asked(TuiChat *chat, gboolean asked);
+
 /* Rooms. */
 const char *tui_chat_get_subject(TuiChat *chat);
 void tui_chat_set_subject(TuiChat *chat, const char *subject);

@@ -213,6 +213,20 @@ cmd_add(TuiApp *app, char **args)
 }
 
 static void
+cmd_open(TuiApp *app, char **args)
+{
+    const char *jid = args[0];
+
+    if (strchr(jid, '/') != NULL || strchr(jid, ' ') != NULL || jid[0] == '@') {
+        tui_app_set_status(app, "open: a bare JID (name@server), not %s", jid);
+        return;
+    }
+    gboolean room = tui_roster_has_room(app->roster, jid);
+    tui_app_open_chat(app, tui_app_ensure_chat(app, jid, room));
+    app->mode = TUI_MODE_INSERT;
+}
+
+static void
 cmd_help(TuiApp *app, char **args)
 {
     tui_chat_clear(app->help);
@@ -240,6 +254,8 @@ static const TuiCommand commands[] = {
     { "topic", "[TEXT]", 0, TRUE, 1, "show or set this room's subject", cmd_topic },
     { "status", "SHOW [TEXT]", 1, TRUE, 2, "our presence: online, away, xa, dnd or chat",
       cmd_status },
+    { "open", "JID", 1, FALSE, 1, "open the chat with JID (a contact, a room or anyone)",
+      cmd_open },
     { "add", "JID", 1, FALSE, 1, "add a contact and ask for its presence", cmd_add },
     { "help", "", 0, FALSE, 0, "commands and keys", cmd_help },
     { NULL },

@@ -355,6 +355,7 @@ tui_screen_stop(void)
     screen.started = FALSE;
     if (screen.app != NULL)
         screen.app->screen = NULL;
+    curs_set(1);
     endwin();
     if (screen.bracketed_paste) {
         fputs(PASTE_OFF, stdout);

@@ -23,7 +23,8 @@ class Tmux:
         if term is not None:
             command = f"TERM={term} {command}"
         # The exit status is kept: a TUI that crashed says so.
-        command = f"{command}; echo $? > {self.status_file}"
+        # then the pane stays, in the state the TUI left the terminal in.
+        command = f"{command}; echo $? > {self.status_file}; exec sleep 600"
         self.tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height),
                   "-s", "t", command)
         self.tmux("set-option", "-g", "remain-on-exit", "on")
