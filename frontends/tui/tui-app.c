@@ -169,6 +169,18 @@ tui_app_call(TuiApp *app, const char *method, GVariant *params, TuiReplyFunc nex
     call->next = next;
     call->data = data;
     call->data_free = data_free;
+    if (app->bridge == NULL) {
+        /* Headless (the unit tests) or before the bridge: the call fails at once. */
+        g_autoptr(GError) error =
+                g_error_new(LV_ERROR, LV_ERROR_BRIDGE, "no bridge for %s", method);
+        g_variant_unref(g_variant_ref_sink(params));
+        if (next != NULL)
+            next(app, NULL, error, data);
+        if (data_free != NULL)
+            data_free(data);
+        g_free(call);
+        return;
+    }
     lv_bridge_call(app->bridge, method, params, NULL, on_reply, call);
 }
 

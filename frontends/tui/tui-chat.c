@@ -300,10 +300,15 @@ tui_chat_rename_occupant(TuiChat *chat, const char *old_nick, const char *new_ni
         tui_chat_set_nick(chat, new_nick);
 }
 
+/* Case does not order nicks: "bert" before "Bob" in every locale. */
 static gint
 compare_nicks(gconstpointer a, gconstpointer b)
 {
-    return g_utf8_collate(*(const char *const *)a, *(const char *const *)b);
+    g_autofree char *x = g_utf8_casefold(*(const char *const *)a, -1);
+    g_autofree char *y = g_utf8_casefold(*(const char *const *)b, -1);
+    int c = g_utf8_collate(x, y);
+
+    return c != 0 ? c : strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 GPtrArray *
