@@ -114,6 +114,35 @@ connect_with(TuiApp *app, const char *password, gboolean guessed)
 }
 
 static void
+on_is_connected(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
+{
+    gboolean connected = FALSE;
+
+    if (reply != NULL)
+        g_variant_get(reply, "(b)", &connected);
+    if (connected)
+        tui_app_enter_main(app);
+    else
+        connect_with(app, "", TRUE);
+}
+
+static void
+on_session_known(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
+{
+    gboolean started = FALSE;
+
+    if (reply != NULL)
+        g_variant_get(reply, "(b)", &started);
+    /* A started and connected session needs nothing more (no password check, which
+     * costs an argon2 hash). */
+    if (started)
+        tui_app_call(app, "isConnected", g_variant_new("(s)", app->profile), on_is_connected,
+                     NULL, NULL);
+    else
+        connect_with(app, "", TRUE);
+}
+
+static void
 on_profile_name(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
 {
     if (reply == NULL) {
@@ -122,7 +151,8 @@ on_profile_name(TuiApp *app, GVariant *reply, const GError *error, gpointer data
     }
     g_free(app->profile);
     g_variant_get(reply, "(s)", &app->profile);
-    connect_with(app, "", TRUE);
+    tui_app_call(app, "profileIsSessionStarted", g_variant_new("(s)", app->profile),
+                 on_session_known, NULL, NULL);
 }
 
 void
@@ -369,6 +399,12 @@ tui_profile_prompt_secret(TuiApp *app)
 static void
 on_reconnected(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
 {
+    if (g_error_matches(error, LV_ERROR, LV_ERROR_PASSWORD)) {
+        /* The session was started before this TUI ran: it never had the password. */
+        app->given_profile = TRUE;
+        prompt(app, TUI_PROMPT_PASSWORD, "the backend restarted: the profile password, please");
+        return;
+    }
     if (reply == NULL) {
         tui_app_set_status(app, "reconnecting: %s", error->message);
         return;

@@ -21,6 +21,7 @@ table_items(GHashTable *table, gboolean values)
 typedef struct {
     char *jid;
     char *name;
+    char *sort_key; /* g_utf8_collate_key of the name, made once */
     char **groups;
 } Contact;
 
@@ -42,6 +43,7 @@ contact_free(Contact *contact)
 {
     g_free(contact->jid);
     g_free(contact->name);
+    g_free(contact->sort_key);
     g_strfreev(contact->groups);
     g_free(contact);
 }
@@ -87,6 +89,7 @@ tui_roster_set_contact(TuiRoster *roster, const char *jid, const char *name,
 
     contact->jid = g_strdup(jid);
     contact->name = g_strdup(name != NULL && name[0] != '\0' ? name : jid);
+    contact->sort_key = g_utf8_collate_key(contact->name, -1);
     contact->groups = g_strdupv((char **)groups);
     g_hash_table_replace(roster->contacts, contact->jid, contact);
 }
@@ -226,9 +229,7 @@ compare_contacts(gconstpointer a, gconstpointer b)
 {
     const Contact *x = *(Contact *const *)a;
     const Contact *y = *(Contact *const *)b;
-    g_autofree char *kx = g_utf8_collate_key(x->name, -1);
-    g_autofree char *ky = g_utf8_collate_key(y->name, -1);
-    int c = strcmp(kx, ky);
+    int c = strcmp(x->sort_key, y->sort_key);
 
     return c != 0 ? c : strcmp(x->jid, y->jid);
 }

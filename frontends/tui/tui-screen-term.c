@@ -133,10 +133,19 @@ static void
 drawn(TuiApp *app)
 {
     /* --exit-when-drawn: the benchmark measures start to the first contact list. */
+    g_autofree char *status = NULL;
+    const char *rss = NULL;
+
     if (!app->exit_when_drawn)
         return;
     tui_screen_draw(app);
-    tui_app_quit(app, 0, NULL);
+    if (g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+        rss = strstr(status, "VmRSS:");
+    g_autofree char *line = g_strdup_printf("libervia-tui: drawn with %u contacts, %.*s",
+                                            tui_roster_count_contacts(app->roster),
+                                            rss != NULL ? (int)strcspn(rss, "\n") : 0,
+                                            rss != NULL ? rss : "");
+    tui_app_quit(app, 0, line);
 }
 
 static const TuiScreenOps ops = {
