@@ -81,6 +81,16 @@ class Tui(h.LvTestCase):
         self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + jid) and "[INSERT]" in s, 10,
                       f"the chat with {jid}")
 
+    def test_0_no_backend(self):
+        # A bus where nothing runs the backend and nothing can start it: one clear line.
+        home = h.Home()
+        h.PrivateBus(home, activation=False)
+        lonely = t.Tmux(home.env, [t.TUI, "-p", "alice"])
+        self.assertEqual(lonely.exit_status(15), 5)
+        self.assertIn("the Libervia backend is not running and could not be started by D-Bus "
+                      "activation: start it with `libervia-backend`", lonely.log())
+        lonely.stop()
+
     def test_1_golden_main_screen(self):
         screen = self.tui.screen()
         masked = re.sub(r"\d\d:\d\d", "HH:MM", screen)
