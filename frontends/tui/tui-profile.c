@@ -136,8 +136,8 @@ on_session_known(TuiApp *app, GVariant *reply, const GError *error, gpointer dat
     /* A started and connected session needs nothing more (no password check, which
      * costs an argon2 hash). */
     if (started)
-        tui_app_call(app, "isConnected", g_variant_new("(s)", app->profile), on_is_connected,
-                     NULL, NULL);
+        tui_app_call(app, "isConnected", g_variant_new("(s)", app->profile), on_is_connected, NULL,
+                     NULL);
     else
         connect_with(app, "", TRUE);
 }

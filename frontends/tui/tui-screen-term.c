@@ -141,10 +141,9 @@ drawn(TuiApp *app)
     tui_screen_draw(app);
     if (g_file_get_contents("/proc/self/status", &status, NULL, NULL))
         rss = strstr(status, "VmRSS:");
-    g_autofree char *line = g_strdup_printf("libervia-tui: drawn with %u contacts, %.*s",
-                                            tui_roster_count_contacts(app->roster),
-                                            rss != NULL ? (int)strcspn(rss, "\n") : 0,
-                                            rss != NULL ? rss : "");
+    g_autofree char *line = g_strdup_printf(
+            "libervia-tui: drawn with %u contacts, %.*s", tui_roster_count_contacts(app->roster),
+            rss != NULL ? (int)strcspn(rss, "\n") : 0, rss != NULL ? rss : "");
     tui_app_quit(app, 0, line);
 }
 
