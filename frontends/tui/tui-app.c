@@ -41,6 +41,7 @@ tui_app_new(LvConfig *config, TuiKeymap *keymap, GMainLoop *loop)
     app->starting_text = g_strdup("connecting to the Libervia backend…");
     app->focus = TUI_FOCUS_CONTACTS;
     app->chat_height = 20;
+    app->chat_width = 60;
     return app;
 }
 
@@ -380,8 +381,8 @@ scroll_chat(TuiApp *app, gint lines)
     /* At the top of what is loaded: the page before it. The screen clamps the
      * scroll to what there is, so this is seen by it on the next draw. */
     if (lines > 0 && !tui_chat_get_history_complete(chat) && chat != app->help) {
-        guint width = 80; /* an estimate is enough: a page is loaded early */
-        g_autoptr(GPtrArray) all = tui_chat_dup_lines(chat, width, TRUE);
+        g_autoptr(GPtrArray) all =
+                tui_chat_dup_lines(chat, app->chat_width, !app->timestamps_hidden);
         if (tui_chat_get_scroll(chat) + app->chat_height >= all->len)
             tui_app_load_history(app, chat, HISTORY_PAGE);
     }

@@ -85,6 +85,7 @@ struct _TuiApp {
     char *complete_prefix; /* nick completion in progress: what was typed */
     char *complete_last;   /* the nick proposed last */
     guint chat_height;     /* lines of the chat pane, from the screen */
+    guint chat_width;      /* its columns */
 
     /* Profile chooser and prompts. */
     char **profiles;

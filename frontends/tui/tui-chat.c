@@ -34,6 +34,9 @@ struct _TuiChat {
     char *subject;
     char *nick;
     GHashTable *occupants; /* nick → role */
+    GPtrArray *lines;      /* the last layout, until a message changes */
+    guint lines_width;
+    gboolean lines_timestamps;
 };
 
 static void
@@ -87,6 +90,7 @@ tui_chat_free(TuiChat *chat)
     g_hash_table_unref(chat->uids);
     g_ptr_array_unref(chat->messages);
     g_hash_table_unref(chat->occupants);
+    g_clear_pointer(&chat->lines, g_ptr_array_unref);
     g_free(chat->jid);
     g_free(chat->chat_state);
     g_free(chat->subject);
@@ -117,6 +121,7 @@ tui_chat_add_message(TuiChat *chat, const TuiMessage *message)
     while (at > 0 && ((TuiMessage *)chat->messages->pdata[at - 1])->timestamp > copy->timestamp)
         at--;
     g_ptr_array_insert(chat->messages, (gint)at, copy);
+    g_clear_pointer(&chat->lines, g_ptr_array_unref);
     if (copy->uid != NULL)
         g_hash_table_add(chat->uids, copy->uid);
     return TRUE;
@@ -135,6 +140,7 @@ tui_chat_clear(TuiChat *chat)
 {
     g_hash_table_remove_all(chat->uids);
     g_ptr_array_set_size(chat->messages, 0);
+    g_clear_pointer(&chat->lines, g_ptr_array_unref);
     chat->scroll = 0;
     chat->history_complete = FALSE;
 }
@@ -164,6 +170,7 @@ tui_chat_set_state(TuiChat *chat, const char *uid, const char *state)
         if (g_strcmp0(m->uid, uid) == 0) {
             g_free(m->state);
             m->state = g_strdup(state);
+            g_clear_pointer(&chat->lines, g_ptr_array_unref);
             return TRUE;
         }
     }
@@ -395,11 +402,17 @@ add_message_lines(GPtrArray *lines, const TuiMessage *m, guint width, gboolean t
 GPtrArray *
 tui_chat_dup_lines(TuiChat *chat, guint width, gboolean timestamps)
 {
-    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-
     if (width < 12)
         width = 12;
+    /* Every draw and scroll asks: the layout of a long history is made once. */
+    if (chat->lines != NULL && chat->lines_width == width && chat->lines_timestamps == timestamps)
+        return g_ptr_array_ref(chat->lines);
+    g_clear_pointer(&chat->lines, g_ptr_array_unref);
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < chat->messages->len; i++)
         add_message_lines(lines, chat->messages->pdata[i], width, timestamps);
-    return lines;
+    chat->lines = lines;
+    chat->lines_width = width;
+    chat->lines_timestamps = timestamps;
+    return g_ptr_array_ref(lines);
 }

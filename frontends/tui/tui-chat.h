@@ -82,7 +82,8 @@ const char *tui_chat_complete_nick(TuiChat *chat, const char *prefix, const char
 
 /* The screen lines of the whole chat for @width columns: "HH:MM <nick> text"
  * (without the time when !@timestamps), continuation lines indented under the
- * text; every piece sanitised (transfer full, char*). */
+ * text; every piece sanitised (transfer full: a reference on an array of char*,
+ * kept by the chat until a message changes; do not modify it). */
 GPtrArray *tui_chat_dup_lines(TuiChat *chat, guint width, gboolean timestamps);
 
 G_END_DECLS

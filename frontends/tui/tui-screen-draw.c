@@ -312,6 +312,7 @@ draw_main(TuiApp *app)
     Layout l = layout_of(app);
 
     tui_app_set_chat_height(app, (guint)l.height);
+    app->chat_width = (guint)MAX(l.chat_width, 12);
     draw_title(app);
     if (l.list_width > 0)
         draw_contacts(app, &l);
