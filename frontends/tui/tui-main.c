@@ -16,7 +16,7 @@ static const char summary[] =
         "Without -p a profile chooser is shown (choose, or create one). Modes as in\n"
         "Libervia: Esc is normal mode (keys are commands), i types a message, : types a\n"
         "command (:quit, :history [N], :search TEXT, :join ROOM [NICK], :topic [TEXT],\n"
-        ":status SHOW [TEXT], :add JID, :help). Tab or ctrl-arrows move the focus,\n"
+        ":status SHOW [TEXT], :add JID, :open JID, :help). Tab or ctrl-arrows move the focus,\n"
         "Enter opens the contact selected, PageUp/PageDown scroll (older history is\n"
         "loaded at the top), ctrl-n opens the next unread chat, Shift-Tab completes a\n"
         "nick in a room, ctrl-x quits. Every key can be changed with KEY_<ACTION> = key\n"

@@ -201,7 +201,11 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.wait_text("ping-carol 0")
 
     def test_8_vt100_without_colours(self):
-        other = t.Tmux(self.env, [t.TUI, "-p", "alice"], term="vt100")
+        # Without -p: the profile chooser first.
+        other = t.Tmux(self.env, [t.TUI], term="vt100")
+        other.wait(lambda s: "choose a profile" in s and "> alice" in s, 20, "the chooser")
+        self.assertIn("[ create a new profile ]", other.screen())
+        other.keys("Enter")
         other.wait(lambda s: "Bob" in s and "[NORMAL]" in s, 20, "the vt100 screen")
         raw = other.screen(escapes=True)
         self.assertFalse(re.search(r"\x1b\[[0-9;]*(3[0-7]|38;)", raw), "a colour on vt100")
