@@ -1,0 +1,252 @@
+"""libervia-tui in tmux (80x24) against the real backend and Prosody: log in, chat
+with a slixmpp peer both ways, a bracketed paste of two lines, hostile text from
+the network shown harmlessly (reliability case S15), a room joined, resizes, a
+1,000-message history scrolled back with PageUp, the golden main screen, TERM=vt100
+without colours, a backend restart survived, and the terminal given back on exit,
+SIGTERM and SIGSEGV. One Prosody, bus and backend for the whole file."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tuiharness as t  # noqa: E402
+
+h = t.h
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "main-80x24.txt")
+ROOM = "tea@conference.localhost"
+
+
+class Tui(h.LvTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.prosody = h.Prosody()
+        cls.alice = cls.prosody.register("alice", "alice-pw")
+        cls.bob = cls.prosody.register("bob", "bob-pw")
+        cls.carol = cls.prosody.register("carol", "carol-pw")
+        cls.home = h.Home()
+        h.PrivateBus(cls.home, activation=False)
+        cls.env = cls.home.env
+        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        # The peers log in while the profile is made (each takes a second or two).
+        peers = {}
+        threads = [threading.Thread(target=lambda n=n, j=j: peers.__setitem__(
+            n, h.Peer(cls.prosody, j, n + "-pw"))) for n, j in (("bob", cls.bob),
+                                                                ("carol", cls.carol))]
+        for thread in threads:
+            thread.start()
+        cls.backend = h.Foreground(cls.env).wait_ready()
+        h.xmpp_profile(unittest.TestCase(), cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
+        for jid, name, group in ((cls.bob, "Bob", "friends"), (cls.carol, "Carol", "work")):
+            r = h.li(cls.env, "roster", "add", jid, "-n", name, "-g", group, "-p", "alice")
+            assert r.returncode == 0, r.stderr
+        for thread in threads:
+            thread.join()
+        cls.bob_peer, cls.carol_peer = peers["bob"], peers["carol"]
+        # A long history with carol, stored before the TUI starts.
+        cls.carol_peer.send(cls.alice, 1000, "old")
+        h.wait_for(lambda: cls.history_count(cls.carol) >= 1000, 30, 0.2, "1,000 messages stored")
+        cls.tui = t.Tmux(cls.env, [t.TUI, "-p", "alice"])
+        cls.tui.wait(lambda s: "+ Bob" in s and "+ Carol" in s, 20, "the contact list")
+
+    @classmethod
+    def tearDownClass(cls):
+        h._cleanup_all()
+
+    @classmethod
+    def history_count(cls, jid):
+        r = h.li(cls.env, "message", "history", jid, "-p", "alice", "-m", "-1", "-O", "json")
+        return r.stdout.count('"uid"') if r.returncode == 0 else 0
+
+    def setUp(self):
+        # The cleanups of setUpClass stay until the end of the file.
+        pass
+
+    def tearDown(self):
+        pass
+
+    def escape_to_normal(self):
+        self.tui.keys("Escape")
+        self.tui.wait_text("[NORMAL]")
+
+    def open_chat(self, jid):
+        """Opens the chat with @jid by :open (the arrows are tested once, in test_2)."""
+        self.escape_to_normal()
+        self.tui.text(":open " + jid)
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + jid) and "[INSERT]" in s, 10,
+                      f"the chat with {jid}")
+
+    def test_0_no_backend(self):
+        # A bus where nothing runs the backend and nothing can start it: one clear line.
+        home = h.Home()
+        h.PrivateBus(home, activation=False)
+        lonely = t.Tmux(home.env, [t.TUI, "-p", "alice"])
+        self.assertEqual(lonely.exit_status(15), 5)
+        self.assertIn("the Libervia backend is not running and could not be started by D-Bus "
+                      "activation: start it with `libervia-backend`", lonely.log())
+        lonely.stop()
+
+    def test_1_golden_main_screen(self):
+        screen = self.tui.screen()
+        masked = re.sub(r"\d\d:\d\d", "HH:MM", screen)
+        if os.environ.get("LV_UPDATE_GOLDEN") or not os.path.exists(GOLDEN):
+            with open(GOLDEN, "w", encoding="utf-8") as f:
+                f.write(masked)
+        with open(GOLDEN, encoding="utf-8") as f:
+            self.assertEqual(masked, f.read())
+        self.assertEqual(len(screen.splitlines()), 24)
+
+    def test_2_chat_both_ways(self):
+        # With the arrows: the first contact (Bob, under "friends").
+        self.tui.keys("Down")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + self.bob) and "[INSERT]" in s,
+                      10, "bob's chat")
+        self.tui.text("hello bob, ça va? 👋")
+        self.tui.keys("Enter")
+        h.wait_for(lambda: "hello bob, ça va? 👋" in self.bob_peer.received(), 15, 0.05,
+                   "bob to get it")
+        self.bob_peer.send(self.alice, 1, "from-bob")
+        self.tui.wait_text("<bob> from-bob 0")
+        # A message in another chat: unread count, then ctrl-n opens it.
+        self.carol_peer.send(self.alice, 1, "ping-carol")
+        self.tui.wait_text("Carol (1)")
+        self.tui.keys("C-n")
+        self.tui.wait_text("ping-carol 0")
+        self.assertNotIn("Carol (1)", self.tui.screen())
+
+    def test_3_bracketed_paste(self):
+        self.open_chat(self.bob)
+        self.tui.paste("line one\nline two")
+        self.tui.wait_text("line one⏎line two")
+        self.tui.keys("Enter")
+        h.wait_for(lambda: "line one line two" in self.bob_peer.received(), 15, 0.05,
+                   "one message of two lines")
+
+    def test_4_hostile_text(self):
+        # Through XMPP: C1 controls, bidi override, carriage return, a fake line,
+        # a pile of combining marks, a very long line.
+        body = ("w" * 2000 + "\nx\u009b31mRED \u202egnp.exe\u202c\rOVER\n12:00 <admin> fake"
+                + " e" + "\u0301" * 500 + " end")
+        h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
+c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
+""")
+        self.open_chat(self.bob)
+        self.tui.wait_text("<U+009B>31mRED")
+        screen = self.tui.screen()
+        self.assertIn("<U+202E>", screen)
+        # A carriage return (XML makes it a newline) starts an indented line.
+        self.assertRegex(screen, r"│ +OVER")
+        # The fake line is indented under the text, never at the start of a line.
+        fake = [line for line in screen.splitlines() if "<admin> fake" in line][0]
+        self.assertFalse(re.search(r"│\d\d:\d\d <admin>", fake), fake)
+        # Straight from the bridge (ESC cannot travel in XML): a fake messageNew.
+        r = h.li(self.env, "debug", "bridge", "signal", "messageNew", "evil-1",
+                 str(time.time()), self.bob + "/x", self.alice,
+                 '{"": "A\\u001b[2J\\u001b]0;pwned\\u0007B\\u007fC"}', "{}", "chat", "{}",
+                 "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.tui.wait_text("A^[[2J^[]0;pwned^GB^?C")
+        raw = self.tui.screen(escapes=True)
+        # Only the TUI's own escapes (tmux re-encodes attributes as SGR): no other
+        # sequence, no C0 but newline, no C1.
+        self.assertEqual(re.findall(r"\x1b(?!\[[0-9;]*m)", raw), [])
+        self.assertFalse(re.search(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f\u0080-\u009f]", raw))
+
+    def test_5_room(self):
+        self.escape_to_normal()
+        self.tui.text(":join " + ROOM)
+        self.tui.keys("Enter")
+        self.tui.wait_text("in " + ROOM + " as alice")
+        screen = self.tui.screen()
+        self.assertIn("Rooms", screen)
+        self.assertIn("│alice", screen)  # the occupants pane
+        self.tui.text("hello room")
+        self.tui.keys("Enter")
+        self.tui.wait_text("<alice> hello room")
+        self.escape_to_normal()
+        self.tui.text(":topic Tea time")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + ROOM + " · Tea time"), 15,
+                      "the subject in the title")
+
+    def test_6_resize(self):
+        for width, height in ((120, 40), (60, 20), (80, 24)):
+            self.tui.resize(width, height)
+            screen = self.tui.wait(
+                lambda s, n=height: len(s.splitlines()) == n and
+                "[" in s.splitlines()[n - 2], 10, f"the {width}x{height} screen")
+            lines = screen.splitlines()
+            self.assertRegex(lines[height - 2], r"^ \[(NORMAL|INSERT)\]")
+            self.assertTrue(all(len(line) <= width for line in lines))
+
+    def test_7_history_page_up(self):
+        self.open_chat(self.carol)
+        self.tui.wait_text("old 999")
+        self.escape_to_normal()
+        # Each PageUp at the top of what is loaded asks the page before it (50).
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            self.tui.keys("PageUp", "PageUp", "PageUp")
+            if re.search(r"<carol> old 0$", self.tui.screen(), re.M):
+                break
+            time.sleep(0.05)
+        self.tui.wait(lambda s: re.search(r"<carol> old 0$", s, re.M), 10, "the oldest message")
+        self.tui.keys("G")
+        self.tui.wait_text("ping-carol 0")
+
+    def test_8_vt100_without_colours(self):
+        # Without -p: the profile chooser first.
+        other = t.Tmux(self.env, [t.TUI], term="vt100")
+        other.wait(lambda s: "choose a profile" in s and "> alice" in s, 20, "the chooser")
+        self.assertIn("[ create a new profile ]", other.screen())
+        other.keys("Enter")
+        other.wait(lambda s: "Bob" in s and "[NORMAL]" in s, 20, "the vt100 screen")
+        raw = other.screen(escapes=True)
+        self.assertFalse(re.search(r"\x1b\[[0-9;]*(3[0-7]|38;)", raw), "a colour on vt100")
+        other.keys("C-x")
+        self.assertEqual(other.exit_status(), 0)
+
+    def test_9_backend_restart(self):
+        type(self).backend.stop()
+        self.tui.wait_text("the backend stopped")
+        type(self).backend = h.Foreground(self.env).wait_ready()
+        self.tui.wait_text("reconnected", 30)
+        self.open_chat(self.bob)
+        self.tui.text("after restart")
+        self.tui.keys("Enter")
+        h.wait_for(lambda: "after restart" in self.bob_peer.received(), 20, 0.05,
+                   "a message after the restart")
+
+    def alternate_screen(self, tmux):
+        return tmux.tmux("display-message", "-p", "-t", "t", "#{alternate_on}").strip()
+
+    def test_z_terminal_restored(self):
+        ways = (("quit", 0), (signal.SIGTERM, 128 + 15), (signal.SIGSEGV, 128 + 11))
+        tuis = [t.Tmux(self.env, [t.TUI, "-p", "alice"]) for _ in ways]
+        for (how, status), other in zip(ways, tuis):
+            other.wait_text("[NORMAL]", 20)
+            self.assertEqual(self.alternate_screen(other), "1")
+            if how == "quit":
+                other.keys("C-x")
+            else:
+                pid = int(subprocess.run(["pgrep", "-P", str(other.pane_pid()), "-f",
+                                          "libervia-tui"], capture_output=True,
+                                         text=True).stdout.split()[0])
+                os.kill(pid, how)
+        for (how, status), other in zip(ways, tuis):
+            self.assertEqual(other.exit_status(), status, other.log())
+            if how != signal.SIGSEGV:  # a clean exit: nothing leaked (in build-asan)
+                self.assertNotIn("Sanitizer", other.log())
+            self.assertEqual(self.alternate_screen(other), "0", f"after {how}")
+            cursor = other.tmux("display-message", "-p", "-t", "t", "#{cursor_flag}").strip()
+            self.assertEqual(cursor, "1", f"cursor hidden after {how}")
+            other.stop()
+
+if __name__ == "__main__":
+    h.run_tap()
