@@ -61,7 +61,12 @@ text_of(GtkWidget *widget)
 {
     if (GTK_IS_LABEL(widget))
         return g_strdup(gtk_label_get_text(GTK_LABEL(widget)));
-    if (GTK_IS_EDITABLE(widget) && !GTK_IS_PASSWORD_ENTRY(widget))
+    /* A password's text is never told, not even to a test. */
+    if (GTK_IS_TEXT(widget) && !gtk_text_get_visibility(GTK_TEXT(widget)))
+        return NULL;
+    if (GTK_IS_PASSWORD_ENTRY(widget))
+        return NULL;
+    if (GTK_IS_EDITABLE(widget))
         return g_strdup(gtk_editable_get_text(GTK_EDITABLE(widget)));
     if (GTK_IS_TEXT_VIEW(widget)) {
         GtkTextBuffer *buffer = gtk_text_view_get_buffer(GTK_TEXT_VIEW(widget));
@@ -96,17 +101,18 @@ add_label(JsonBuilder *builder, GtkWidget *widget)
         json_builder_add_null_value(builder);
 }
 
+/* Bounds in the surface of the widget's own window or popover. */
 static void
-add_bounds(JsonBuilder *builder, GtkWidget *widget, GtkWidget *root)
+add_bounds(JsonBuilder *builder, GtkWidget *widget)
 {
+    GtkNative *native = gtk_widget_get_native(widget);
     graphene_rect_t rect;
     double dx = 0;
     double dy = 0;
 
-    if (!gtk_widget_compute_bounds(widget, root, &rect))
+    if (native == NULL || !gtk_widget_compute_bounds(widget, GTK_WIDGET(native), &rect))
         return;
-    if (GTK_IS_NATIVE(root))
-        gtk_native_get_surface_transform(GTK_NATIVE(root), &dx, &dy);
+    gtk_native_get_surface_transform(native, &dx, &dy);
     json_builder_set_member_name(builder, "x");
     json_builder_add_int_value(builder, (gint64)(rect.origin.x + dx));
     json_builder_set_member_name(builder, "y");
@@ -118,7 +124,7 @@ add_bounds(JsonBuilder *builder, GtkWidget *widget, GtkWidget *root)
 }
 
 static void
-dump_widget(JsonBuilder *builder, GtkWidget *widget, GtkWidget *root)
+dump_widget(JsonBuilder *builder, GtkWidget *widget)
 {
     g_autofree char *text = text_of(widget);
 
@@ -140,12 +146,12 @@ dump_widget(JsonBuilder *builder, GtkWidget *widget, GtkWidget *root)
     json_builder_add_boolean_value(builder, gtk_widget_get_mapped(widget));
     json_builder_set_member_name(builder, "focus");
     json_builder_add_boolean_value(builder, gtk_widget_has_focus(widget));
-    add_bounds(builder, widget, root);
+    add_bounds(builder, widget);
     json_builder_set_member_name(builder, "children");
     json_builder_begin_array(builder);
     for (GtkWidget *child = gtk_widget_get_first_child(widget); child != NULL;
          child = gtk_widget_get_next_sibling(child))
-        dump_widget(builder, child, root);
+        dump_widget(builder, child);
     json_builder_end_array(builder);
     json_builder_end_object(builder);
 }
@@ -155,7 +161,7 @@ gui_a11y_dump(GtkWidget *root)
 {
     g_autoptr(JsonBuilder) builder = json_builder_new();
 
-    dump_widget(builder, root, root);
+    dump_widget(builder, root);
     g_autoptr(JsonNode) node = json_builder_get_root(builder);
     return json_to_string(node, FALSE);
 }

@@ -130,7 +130,7 @@ gui_message_dup_conversation(const GuiMessage *message, const char *own_bare)
     g_autofree char *from = bare_of(message->from);
 
     if (g_strcmp0(message->type, "groupchat") == 0)
-        return from;
+        return g_steal_pointer(&from);
     if (g_ascii_strcasecmp(from, own_bare) == 0)
         return bare_of(message->to);
     return g_steal_pointer(&from);
