@@ -129,7 +129,8 @@ gui_message_dup_conversation(const GuiMessage *message, const char *own_bare)
 {
     g_autofree char *from = bare_of(message->from);
 
-    if (g_strcmp0(message->type, "groupchat") == 0)
+    /* Ours to a room, as the backend stores it on sending, is from our own JID. */
+    if (g_strcmp0(message->type, "groupchat") == 0 && g_ascii_strcasecmp(from, own_bare) != 0)
         return g_steal_pointer(&from);
     if (g_ascii_strcasecmp(from, own_bare) == 0)
         return bare_of(message->to);
@@ -139,12 +140,14 @@ gui_message_dup_conversation(const GuiMessage *message, const char *own_bare)
 gboolean
 gui_message_is_ours(const GuiMessage *message, const char *own_bare, const char *own_nick)
 {
+    g_autofree char *from_bare = bare_of(message->from);
+    if (g_ascii_strcasecmp(from_bare, own_bare) == 0)
+        return TRUE;
     if (g_strcmp0(message->type, "groupchat") == 0) {
         const char *slash = strchr(message->from, '/');
         return own_nick != NULL && slash != NULL && g_strcmp0(slash + 1, own_nick) == 0;
     }
-    g_autofree char *from = bare_of(message->from);
-    return g_ascii_strcasecmp(from, own_bare) == 0;
+    return FALSE;
 }
 
 char *

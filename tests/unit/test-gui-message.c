@@ -94,6 +94,14 @@ test_groupchat(void)
     g_assert_true(gui_message_is_ours(m, "alice@example.org", "Bob"));
     g_assert_false(gui_message_is_ours(m, "alice@example.org", "Alice"));
     g_assert_false(gui_message_is_ours(m, "alice@example.org", NULL));
+
+    /* Ours as stored when sent: from our JID to the room. */
+    g_autoptr(GVariant) sent = history_row("g2", 6, "alice@example.org/pc", "room@conf.example.org",
+                                           "hello", "groupchat", "{}");
+    g_autoptr(GuiMessage) ours = gui_message_new_from_history(sent);
+    g_autofree char *sent_to = gui_message_dup_conversation(ours, "alice@example.org");
+    g_assert_cmpstr(sent_to, ==, "room@conf.example.org");
+    g_assert_true(gui_message_is_ours(ours, "alice@example.org", NULL));
 }
 
 static void
