@@ -209,18 +209,26 @@ gui_room_join_dialog(GuiApp *app)
 GtkWidget *
 gui_room_occupants_new(void)
 {
+    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *title = gtk_label_new("Occupants");
     GtkWidget *scrolled = gtk_scrolled_window_new();
     GtkWidget *list = gtk_list_box_new();
 
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(list), GTK_SELECTION_NONE);
     gui_a11y_label(list, "Occupants");
     gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scrolled), list);
-    gtk_widget_set_size_request(scrolled, 180, -1);
-    g_object_set_data_full(G_OBJECT(scrolled), "rows",
+    gtk_widget_set_vexpand(scrolled, TRUE);
+    gtk_widget_add_css_class(title, "heading");
+    gtk_widget_set_margin_top(title, 8);
+    gtk_box_append(GTK_BOX(box), title);
+    gtk_box_append(GTK_BOX(box), scrolled);
+    gtk_widget_set_size_request(box, 180, -1);
+    gtk_widget_add_css_class(box, "view");
+    g_object_set_data_full(G_OBJECT(box), "rows",
                            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
                            (GDestroyNotify)g_hash_table_destroy);
-    g_object_set_data(G_OBJECT(scrolled), "list", list);
-    return scrolled;
+    g_object_set_data(G_OBJECT(box), "list", list);
+    return box;
 }
 
 static void
@@ -239,7 +247,11 @@ set_occupant(GtkWidget *occupants, const char *nick, const char *role, const cha
     }
     if (row == NULL) {
         row = gtk_list_box_row_new();
-        gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), gtk_label_new(nick));
+        GtkWidget *name = gtk_label_new(nick);
+        gtk_widget_set_margin_start(name, 8);
+        gtk_widget_set_margin_top(name, 4);
+        gtk_widget_set_margin_bottom(name, 4);
+        gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), name);
         gtk_list_box_append(GTK_LIST_BOX(list), row);
         g_hash_table_insert(rows, g_strdup(nick), row);
     }
