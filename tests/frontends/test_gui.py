@@ -1,7 +1,8 @@
 """libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
 log in with the profile password, add a contact, chat with a slixmpp peer both
 ways (Enter sends, Shift+Enter is a new line), see the unread count, filter the
-contact list, join a room; every control checked for an accessible label;
+contact list, join a room, allow a subscription request, see the banner when the
+backend stops; every control checked for an accessible label;
 screenshots of the main views kept in the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
@@ -49,6 +50,7 @@ class Desktop(h.LvTestCase):
         cls.prosody = h.Prosody()
         cls.alice = cls.prosody.register("alice", "alice-pw")
         cls.bob = cls.prosody.register("bob", "bob-pw")
+        cls.carol = cls.prosody.register("carol", "carol-pw")
         cls.home = h.Home()
         h.PrivateBus(cls.home, activation=False)
         cls.env = cls.home.env
@@ -278,6 +280,23 @@ class Desktop(h.LvTestCase):
                                for label in self.labels()), 20, 0.1, "bob's unread count")
         self.check_labels()
         self.screenshot("03-room.png")
+
+    def test_5_subscription_request(self):
+        h.slixmpp(self.prosody, self.carol, "carol-pw",
+                  f"c.send_presence(pto={self.alice!r}, ptype='subscribe')")
+        self.wait_text(f"{self.carol} wants to see your presence")
+        self.click(f"Allow {self.carol}")
+        h.wait_for(lambda: self.find(f"Allow {self.carol}")[1] is None, 10, 0.1,
+                   "the request answered")
+        h.wait_for(lambda: self.carol not in h.gdbus_call(self.env, "getWaitingSub",
+                                                          "alice").stdout, 10, 0.1,
+                   "the backend to have nothing waiting")
+
+    def test_6_backend_down_banner(self):
+        self.backend.stop()
+        self.wait_text("The Libervia backend is not running.")
+        self.wait_widget("Start the backend")
+        self.screenshot("04-backend-down.png")
 
 
 if __name__ == "__main__":
