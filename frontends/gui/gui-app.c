@@ -236,6 +236,9 @@ on_startup(GApplication *application, gpointer user_data)
     gtk_application_set_accels_for_action(GTK_APPLICATION(application), "app.join-room",
                                           join_accels);
     app->cancel = g_cancellable_new();
+    /* Light or dark as the desktop prefers (light when it says nothing). */
+    adw_style_manager_set_color_scheme(adw_style_manager_get_default(),
+                                       ADW_COLOR_SCHEME_PREFER_LIGHT);
     build_window(app);
     gui_test_hook_start(app);
     app->config = lv_config_new(&error);

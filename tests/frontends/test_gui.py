@@ -31,13 +31,6 @@ COMPOSITES = {"GtkMenuButton", "GtkDropDown", "GtkPasswordEntry", "GtkSearchEntr
               "AdwHeaderBar", "GtkHeaderBar", "GtkPopover", "GtkWindowControls"}
 
 
-def free_display():
-    for n in range(90, 200):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            return n
-    raise RuntimeError("no free X display")
-
-
 def walk(node, parents=()):
     yield node, parents
     for child in node.get("children", []):
@@ -70,13 +63,20 @@ class Desktop(h.LvTestCase):
 
     @classmethod
     def start_x(cls):
-        n = free_display()
-        cls.xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten",
-                                     "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        # -displayfd: Xvfb picks a free display itself and writes its number, so
+        # runs side by side never race for one.
+        read_fd, write_fd = os.pipe()
+        cls.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                                     "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     start_new_session=True)
+        os.close(write_fd)
         h.at_teardown(lambda: h.kill_group(cls.xvfb))
-        h.wait_for(lambda: os.path.exists(f"/tmp/.X11-unix/X{n}"), 10, 0.05, "Xvfb")
-        cls.env["DISPLAY"] = f":{n}"
+        with os.fdopen(read_fd) as r:
+            number = r.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start")
+        cls.env["DISPLAY"] = f":{number}"
 
     @classmethod
     def start_desktop(cls):
