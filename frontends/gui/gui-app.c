@@ -30,7 +30,7 @@ gui_app_show_error(GuiApp *app, const char *format, ...)
     g_autofree char *text = g_strdup_vprintf(format, args);
     va_end(args);
     g_message("%s", text);
-    if (app->error_label == NULL)
+    if (app->window == NULL) /* closing: the label went with the window */
         return;
     gtk_label_set_text(GTK_LABEL(app->error_label), text);
     gtk_widget_set_visible(app->error_label, TRUE);
@@ -129,6 +129,8 @@ on_open_chat(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
     GuiApp *app = user_data;
 
+    if (app->window == NULL)
+        return;
     gtk_window_present(app->window);
     if (app->chats != NULL)
         gui_chats_open(app->chats, g_variant_get_string(parameter, NULL), FALSE);
@@ -145,7 +147,8 @@ on_quit(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
     GuiApp *app = user_data;
 
-    gtk_window_close(app->window);
+    if (app->window != NULL)
+        gtk_window_close(app->window);
 }
 
 static const GActionEntry app_actions[] = {
@@ -183,6 +186,8 @@ build_window(GuiApp *app)
     GtkWidget *header = adw_header_bar_new();
 
     app->window = GTK_WINDOW(window);
+    /* The window goes before shutdown: views that watch it check it is still there. */
+    g_object_add_weak_pointer(G_OBJECT(window), (gpointer *)&app->window);
     gtk_window_set_title(app->window, "Libervia");
     gui_a11y_label(window, "Libervia");
     gui_window_state_restore(app->window);
@@ -254,7 +259,8 @@ on_activate(GApplication *application, gpointer user_data)
 {
     GuiApp *app = user_data;
 
-    gtk_window_present(app->window);
+    if (app->window != NULL)
+        gtk_window_present(app->window);
 }
 
 static void

@@ -21,8 +21,8 @@ typedef struct {
     LvConfig *config;
     LvBridge *bridge;     /* NULL until connected */
     GCancellable *cancel; /* cancelled at shutdown: no reply reaches a freed view */
-    GtkWindow *window;
-    GtkStack *pages; /* "login" and "main" */
+    GtkWindow *window;    /* NULL once destroyed (weak pointer) */
+    GtkStack *pages;      /* "login" and "main" */
     GtkWidget *error_label;
     char *profile; /* the profile logged in, NULL before */
     char *own_jid; /* its bare JID once connected */

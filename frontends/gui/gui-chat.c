@@ -349,7 +349,8 @@ ensure_chat(GuiChats *chats, const char *jid, gboolean room)
 static gboolean
 in_view(GuiChats *chats, GuiChat *chat)
 {
-    return g_strcmp0(chats->current, chat->jid) == 0 && gtk_window_is_active(chats->app->window);
+    return g_strcmp0(chats->current, chat->jid) == 0 && chats->app->window != NULL &&
+           gtk_window_is_active(chats->app->window);
 }
 
 static void
@@ -574,7 +575,8 @@ gui_chats_free(GuiChats *chats)
 {
     if (chats == NULL)
         return;
-    g_clear_signal_handler(&chats->active_handler, chats->app->window);
+    if (chats->app->window != NULL)
+        g_clear_signal_handler(&chats->active_handler, chats->app->window);
     g_hash_table_destroy(chats->by_jid);
     g_free(chats->current);
     g_free(chats);

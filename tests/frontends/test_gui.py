@@ -298,6 +298,16 @@ class Desktop(h.LvTestCase):
         self.wait_widget("Start the backend")
         self.screenshot("04-backend-down.png")
 
+    def test_7_quit(self):
+        # Ctrl+Q: the window's size is kept and the application ends cleanly
+        # (under the sanitizers, a use after free at shutdown would show here).
+        self.xdotool("windowfocus", "--sync", self.x_window("Libervia"))
+        self.key("ctrl+q")
+        self.assertEqual(self.desktop.wait(20), 0, self.log_text())
+        state = os.path.join(self.home.root, "state", "libervia", "desktop-state.ini")
+        with open(state) as f:
+            self.assertIn("width=", f.read())
+
 
 if __name__ == "__main__":
     h.run_tap()
