@@ -1,0 +1,313 @@
+"""libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
+log in with the profile password, add a contact, chat with a slixmpp peer both
+ways (Enter sends, Shift+Enter is a new line), see the unread count, filter the
+contact list, join a room, allow a subscription request, see the banner when the
+backend stops; every control checked for an accessible label;
+screenshots of the main views kept in the build directory.
+
+Input is real X events (xdotool: clicks at the widgets' places, typed keys);
+the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
+widget tree and where each widget is."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import lvharness as h  # noqa: E402
+
+DESKTOP = os.path.join(h.BUILD_ROOT, "frontends", "gui", "libervia-desktop")
+ARTIFACTS = os.environ.get("LV_ARTIFACTS_DIR",
+                           os.path.join(h.BUILD_ROOT, "tests", "frontends", "artifacts"))
+# Controls a person acts on: each must carry an accessible label of its own.
+CONTROLS = {"GtkButton", "GtkMenuButton", "GtkEntry", "GtkPasswordEntry", "GtkSearchEntry",
+            "GtkTextView", "GtkDropDown", "GtkListBox", "GtkListBoxRow"}
+# Composite widgets whose inner parts GTK labels itself (the window's title bar,
+# an entry's text, a drop-down's toggle).
+COMPOSITES = {"GtkMenuButton", "GtkDropDown", "GtkPasswordEntry", "GtkSearchEntry", "GtkEntry",
+              "AdwHeaderBar", "GtkHeaderBar", "GtkPopover", "GtkWindowControls"}
+
+
+def walk(node, parents=()):
+    yield node, parents
+    for child in node.get("children", []):
+        yield from walk(child, parents + (node["type"],))
+
+
+class Desktop(h.LvTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.prosody = h.Prosody()
+        cls.alice = cls.prosody.register("alice", "alice-pw")
+        cls.bob = cls.prosody.register("bob", "bob-pw")
+        cls.carol = cls.prosody.register("carol", "carol-pw")
+        cls.home = h.Home()
+        h.PrivateBus(cls.home, activation=False)
+        cls.env = cls.home.env
+        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        cls.backend = h.Foreground(cls.env).wait_ready()
+        h.xmpp_profile(unittest.TestCase(), cls.env, cls.prosody, "alice", cls.alice, "alice-pw",
+                       profile_password="alice-pp", connect=False)
+        # Setting the profile up started its session: a new backend has none, so the
+        # password typed in the window is the one that counts.
+        cls.backend.stop()
+        h.wait_for(lambda: not h.name_has_owner(cls.env), 10, 0.05, "the backend to stop")
+        cls.backend = h.Foreground(cls.env).wait_ready()
+        cls.peer = h.Peer(cls.prosody, cls.bob, "bob-pw")
+        cls.start_x()
+        cls.start_desktop()
+        os.makedirs(ARTIFACTS, exist_ok=True)
+
+    @classmethod
+    def start_x(cls):
+        # -displayfd: Xvfb picks a free display itself and writes its number, so
+        # runs side by side never race for one.
+        read_fd, write_fd = os.pipe()
+        cls.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                                     "1280x800x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
+        os.close(write_fd)
+        h.at_teardown(lambda: h.kill_group(cls.xvfb))
+        with os.fdopen(read_fd) as r:
+            number = r.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start")
+        cls.env["DISPLAY"] = f":{number}"
+
+    @classmethod
+    def start_desktop(cls):
+        cls.socket_path = os.path.join(cls.home.runtime, "desktop-test.sock")
+        env = dict(cls.env, GDK_BACKEND="x11", GSK_RENDERER="cairo", GTK_A11Y="test",
+                   NO_AT_BRIDGE="1", XDG_STATE_HOME=os.path.join(cls.home.root, "state"),
+                   LIBERVIA_DESKTOP_TEST_SOCKET=cls.socket_path)
+        # GTK, fontconfig and Mesa keep caches until exit by design: leak reports
+        # from them say nothing about our code; ASan's other checks stay on.
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+        cls.log = open(os.path.join(cls.home.root, "desktop.log"), "w")
+        cls.desktop = subprocess.Popen([DESKTOP], env=env, stdout=cls.log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        h.at_teardown(lambda: h.kill_group(cls.desktop))
+        h.wait_for(lambda: os.path.exists(cls.socket_path) or cls.desktop.poll() is not None,
+                   20, 0.05, "the test socket")
+        cls.hook = socket.socket(socket.AF_UNIX)
+        cls.hook.connect(cls.socket_path)
+        cls.hook_file = cls.hook.makefile("rw")
+
+    @classmethod
+    def tearDownClass(cls):
+        h._cleanup_all()
+
+    def tearDown(self):
+        # What the application said, for the test that failed.
+        outcome = getattr(self, "_outcome", None)
+        if outcome is not None and not outcome.success:
+            print(self.log_text(), file=sys.stderr)
+        super().tearDown()
+
+    # Observation ---------------------------------------------------------
+    def command(self, line):
+        self.assertIsNone(self.desktop.poll(), f"libervia-desktop exited: {self.log_text()}")
+        self.hook_file.write(line + "\n")
+        self.hook_file.flush()
+        return self.hook_file.readline().strip()
+
+    def log_text(self):
+        with open(os.path.join(self.home.root, "desktop.log")) as f:
+            return f.read()[-4000:]
+
+    def windows(self):
+        return json.loads(self.command("dump"))
+
+    def find(self, label=None, prefix=None, window=None):
+        for tree in self.windows():
+            if window is not None and tree.get("title") != window:
+                continue
+            for node, parents in walk(tree):
+                name = node.get("label") or ""
+                if node["mapped"] and (name == label or (prefix and name.startswith(prefix))):
+                    node["parents"] = parents
+                    return tree, node
+        return None, None
+
+    def wait_widget(self, label=None, prefix=None, timeout=20, window=None):
+        found = []
+
+        def present():
+            found[:] = self.find(label, prefix, window)
+            return found[1] is not None
+        h.wait_for(present, timeout, 0.1, f"a widget labelled {label or prefix!r}")
+        return found
+
+    def labels(self):
+        return [node.get("label") or "" for tree in self.windows() for node, _ in walk(tree)
+                if node["mapped"]]
+
+    def texts(self):
+        return [node.get("text", "") for tree in self.windows() for node, _ in walk(tree)
+                if node["mapped"]]
+
+    def wait_text(self, text, timeout=20):
+        h.wait_for(lambda: any(text in t for t in self.texts()), timeout, 0.1, f"text {text!r}")
+
+    # Input ---------------------------------------------------------------
+    def xdotool(self, *args):
+        r = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 0, f"xdotool {args}: {r.stderr}")
+        return r.stdout.strip()
+
+    def x_window(self, title):
+        return self.xdotool("search", "--sync", "--name", f"^{title}$").split()[0]
+
+    def click(self, label=None, prefix=None, window="Libervia"):
+        tree, node = self.wait_widget(label, prefix, window=window)
+        if "GtkPopover" in node["parents"]:
+            # A popover is a surface of its own that xdotool cannot name: the
+            # application moves the focus there, keys still come from X.
+            verb = "focus" if node["type"] in ("GtkEntry", "GtkText") else "activate"
+            self.assertEqual(self.command(f"{verb} {node['label']}"), "ok")
+            return
+        wid = self.x_window(tree["title"])
+        self.xdotool("windowfocus", "--sync", wid)
+        x = node["x"] + node["width"] // 2
+        y = node["y"] + node["height"] // 2
+        self.xdotool("mousemove", "--window", wid, str(x), str(y), "click", "1")
+
+    def click_until(self, label, shown, tries=3):
+        """Clicks @label until the widget labelled @shown is on screen: a click that
+        lands while the window is still being laid out does nothing."""
+        for _ in range(tries):
+            self.click(label)
+            try:
+                self.wait_widget(shown, timeout=3)
+                return
+            except AssertionError:
+                pass
+        self.wait_widget(shown, timeout=1)
+
+    def type(self, text):
+        self.xdotool("type", "--delay", "5", text)
+
+    def key(self, *keys):
+        self.xdotool("key", *keys)
+
+    def screenshot(self, name):
+        path = os.path.join(ARTIFACTS, name)
+        r = subprocess.run(["import", "-window", "root", path], env=self.env, capture_output=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def check_labels(self):
+        """Every control on screen has an accessible label, as GTK holds it."""
+        missing = []
+        for tree in self.windows():
+            for node, parents in walk(tree):
+                if (node["type"] in CONTROLS and node["mapped"] and not node.get("label")
+                        and not COMPOSITES.intersection(parents)):
+                    missing.append(f"{node['type']} in {'/'.join(parents[-3:])}")
+        self.assertEqual(missing, [], "controls without an accessible label")
+
+    # The scenario: one session, in order ------------------------------------
+    def test_1_login(self):
+        self.wait_widget("Profile password")
+        self.wait_text("alice")  # the profiles are listed
+        self.check_labels()
+        self.screenshot("01-login.png")
+        self.click("Profile password")
+        self.type("wrong")
+        self.key("Return")
+        self.wait_text("Wrong password for this profile")
+        self.click("Profile password")
+        self.key("ctrl+a", "BackSpace")
+        self.type("alice-pp")
+        self.key("Return")
+        self.wait_widget("Search contacts", timeout=30)
+
+    def test_2_add_contact_and_chat(self):
+        self.click_until("Add a contact", "Address of the contact to add")
+        self.click("Address of the contact to add")
+        self.type(self.bob)
+        self.key("Return")
+        self.click(prefix=self.bob + ",")
+        self.wait_widget(f"Messages with {self.bob}")
+        self.click("Message text")
+        self.type("hello bob from the desktop")
+        self.key("Return")
+        h.wait_for(lambda: "hello bob from the desktop" in self.peer.received(), 20, 0.1,
+                   "bob to receive our message")
+        # Shift+Enter: a new line in the same message.
+        self.type("line one")
+        self.key("shift+Return")
+        self.type("line two")
+        self.key("Return")
+        h.wait_for(lambda: "line one line two" in self.peer.received(), 20, 0.1,
+                   "the two-line message")
+        self.wait_text("hello bob from the desktop")
+        self.peer.send(self.alice, 1, "hi-from-bob")
+        self.wait_text("hi-from-bob 0")
+        self.check_labels()
+        self.screenshot("02-chat.png")
+
+    def test_3_search_filters(self):
+        self.key("ctrl+f")
+        self.type("nobody-matches")
+        h.wait_for(lambda: self.find(prefix=self.bob + ",")[1] is None, 10, 0.1,
+                   "bob's row filtered out")
+        self.key("ctrl+a", "BackSpace")
+        self.wait_widget(prefix=self.bob + ",")
+
+    def test_4_room(self):
+        room = "lounge@conference.localhost"
+        self.key("ctrl+j")
+        self.wait_widget("Room address", window="Join a room")
+        self.check_labels()
+        self.click("Room address", window="Join a room")
+        self.type(room)
+        self.key("Return")
+        self.wait_widget(f"Messages with {room}", timeout=30)
+        self.wait_widget("alice, moderator")  # ourselves, in the occupants list
+        self.click("Message text")
+        self.type("hello room")
+        self.key("Return")
+        self.wait_text("hello room")
+        # Bob writes while the room is in view: his chat counts it unread.
+        self.peer.send(self.alice, 1, "unseen")
+        h.wait_for(lambda: any(label.startswith(self.bob + ",") and label.endswith("unread 1")
+                               for label in self.labels()), 20, 0.1, "bob's unread count")
+        self.check_labels()
+        self.screenshot("03-room.png")
+
+    def test_5_subscription_request(self):
+        h.slixmpp(self.prosody, self.carol, "carol-pw",
+                  f"c.send_presence(pto={self.alice!r}, ptype='subscribe')")
+        self.wait_text(f"{self.carol} wants to see your presence")
+        self.click(f"Allow {self.carol}")
+        h.wait_for(lambda: self.find(f"Allow {self.carol}")[1] is None, 10, 0.1,
+                   "the request answered")
+        h.wait_for(lambda: self.carol not in h.gdbus_call(self.env, "getWaitingSub",
+                                                          "alice").stdout, 10, 0.1,
+                   "the backend to have nothing waiting")
+
+    def test_6_backend_down_banner(self):
+        self.backend.stop()
+        self.wait_text("The Libervia backend is not running.")
+        self.wait_widget("Start the backend")
+        self.screenshot("04-backend-down.png")
+
+    def test_7_quit(self):
+        # Ctrl+Q: the window's size is kept and the application ends cleanly
+        # (under the sanitizers, a use after free at shutdown would show here).
+        self.xdotool("windowfocus", "--sync", self.x_window("Libervia"))
+        self.key("ctrl+q")
+        self.assertEqual(self.desktop.wait(20), 0, self.log_text())
+        state = os.path.join(self.home.root, "state", "libervia", "desktop-state.ini")
+        with open(state) as f:
+            self.assertIn("width=", f.read())
+
+
+if __name__ == "__main__":
+    h.run_tap()
