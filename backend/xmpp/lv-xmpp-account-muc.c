@@ -519,8 +519,14 @@ lv_xmpp_muc_take_presence(LvXmppAccount *account, xmpp_stanza_t *stanza)
     g_autofree char *bare = from != NULL ? lv_jid_dup_bare(from) : NULL;
     Room *room = lv_xmpp_muc_find_room(account, bare);
 
-    if (room == NULL) /* an occupant payload from a room we are not in: not a contact either */
-        return lv_xmpp_muc_is_room_presence(stanza);
+    if (room == NULL) { /* an occupant payload from a room we are not in: not a contact either */
+        if (!lv_xmpp_muc_is_room_presence(stanza))
+            return FALSE;
+        /* Debug only: a flood of them must not flood the log too. */
+        g_debug("%s: room presence from %s dropped: not a room we are in", account->profile,
+                bare != NULL ? bare : "an invalid address");
+        return TRUE;
+    }
     room->last_seen = g_get_monotonic_time();
     g_autoptr(LvXmppMucPresence) presence = lv_xmpp_muc_presence_parse(stanza, &error);
     if (presence == NULL) {

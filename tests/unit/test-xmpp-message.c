@@ -243,6 +243,24 @@ test_oob(void)
     }
 }
 
+/* Reliability case S4: a sender's stanza-id "by" our archive that the server left
+ * next to its own (Prosody 0.12 does) makes the archive id unknown, not the forged one. */
+static void
+test_stanza_id_claimed_twice(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvXmppMessage) m =
+            parse("<message from='bob@example.org/x' to='me@example.org/home' type='chat'>"
+                  "<body>new</body>"
+                  "<stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='old-archive-id'/>"
+                  "<stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='real'/></message>",
+                  &error);
+
+    g_assert_no_error(error);
+    g_assert_null(m->stanza_id);
+    g_assert_null(m->archive_jid);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +268,7 @@ main(int argc, char **argv)
     xmpp_initialize();
     ctx = xmpp_ctx_new(NULL, NULL);
     g_test_add_func("/lv/xmpp/message/chat", test_chat);
+    g_test_add_func("/lv/xmpp/message/stanza-id-claimed-twice", test_stanza_id_claimed_twice);
     g_test_add_func("/lv/xmpp/message/forged-carbon-refused", test_forged_carbon);
     g_test_add_func("/lv/xmpp/message/carbons", test_carbons);
     g_test_add_func("/lv/xmpp/message/mam-only-for-our-queries", test_mam);
