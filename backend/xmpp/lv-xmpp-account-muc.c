@@ -568,6 +568,15 @@ lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza, LvXmppMe
                   message->from != NULL ? message->from : "nobody");
         return TRUE;
     }
+    if (message->via == LV_XMPP_VIA_MAM &&
+        g_strcmp0(message->archive_jid, message->from_bare) != 0) {
+        /* XEP-0313 §MUC message spoofing: anyone can put a "room" message in our own
+         * archive; only the room's archive vouches for its messages. */
+        g_message("%s: groupchat message from %s in the archive of %s dropped: not the "
+                  "room's archive",
+                  account->profile, message->from, message->archive_jid);
+        return TRUE;
+    }
     if (message->via == LV_XMPP_VIA_LIVE) {
         room->last_seen = g_get_monotonic_time();
         /* Only the room stamps its messages (XEP-0359 §4, XEP-0313 §6.1). */
