@@ -290,6 +290,44 @@ test_dtd_entities_unexpanded(void)
     g_assert_cmpstr(text, ==, "a  b  c");
 }
 
+static int
+depth_of(xmpp_stanza_t *stanza)
+{
+    int deepest = 0;
+
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(stanza); c != NULL;
+         c = xmpp_stanza_get_next(c)) {
+        int depth = depth_of(c); /* once: MAX() evaluates its arguments twice */
+        deepest = MAX(deepest, depth);
+    }
+    return deepest + 1;
+}
+
+/* Reliability case S10: what is nested too deep never reaches libstrophe; the rest
+ * of the stanza does. */
+static void
+test_deep_nesting_cut(void)
+{
+    GString *xml = g_string_new("<message from='bob@example.org/x' type='chat'><body>kept</body>");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(xml, "<a>");
+    g_string_append(xml, "deep text");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(xml, "</a>");
+    g_string_append(xml, "<thread>after</thread></message>");
+    xmpp_stanza_t *stanza = xmpp_stanza_new_from_string(ctx, xml->str);
+    g_string_free(xml, TRUE);
+    g_assert_nonnull(stanza);
+    g_assert_cmpint(depth_of(stanza), <=, LV_XMPP_MAX_DEPTH + 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvXmppMessage) m = lv_xmpp_message_parse(stanza, &context, &error);
+    xmpp_stanza_release(stanza);
+    g_assert_no_error(error);
+    g_autofree char *text = body(m, "");
+    g_assert_cmpstr(text, ==, "kept");
+    g_assert_cmpstr(m->thread, ==, "after");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,6 +335,7 @@ main(int argc, char **argv)
     xmpp_initialize();
     ctx = xmpp_ctx_new(NULL, NULL);
     g_test_add_func("/lv/xmpp/message/chat", test_chat);
+    g_test_add_func("/lv/xmpp/message/deep-nesting-cut", test_deep_nesting_cut);
     g_test_add_func("/lv/xmpp/message/dtd-entities-unexpanded", test_dtd_entities_unexpanded);
     g_test_add_func("/lv/xmpp/message/stanza-id-claimed-twice", test_stanza_id_claimed_twice);
     g_test_add_func("/lv/xmpp/message/forged-carbon-refused", test_forged_carbon);
