@@ -318,10 +318,16 @@ class HostileInput(h.LvTestCase):
         self.assertIn("\n\t[2026-01-01 12:00:00] admin", shown.replace("\r\n", "\n"))
         # The monitor's JSON lines too.
         pty = h.Pty([h.LI, "message", "monitor", "-p", "alice"], self.env)
-        time.sleep(0.5)
-        self.bot.raw(f"<message to='{self.own_full}' type='chat' id='S15-m'><body>"
-                     "S15 monitor \u009b31m \u202e end</body></message>")
-        found = pty.expect("end")
+        found = None
+        for attempt in range(20):  # until the monitor is subscribed (slow under ASan)
+            self.bot.raw(f"<message to='{self.own_full}' type='chat' id='S15-m{attempt}'>"
+                         "<body>S15 monitor \u009b31m \u202e end</body></message>")
+            try:
+                found = pty.expect("end", timeout=1)
+                break
+            except AssertionError:
+                continue
+        self.assertIsNotNone(found, "the monitor showed nothing")
         os.kill(pty.pid, 15)
         pty.wait()
         self.assert_no_controls(found)
