@@ -25,12 +25,17 @@ lv_jid_free(LvJid *jid)
     g_free(jid);
 }
 
+/* Characters no part may hold (RFC 7622 via PRECIS, RFC 8264 §9): controls,
+ * unassigned code points, and the bidi overrides that would make an address read
+ * as another one on screen. */
 static gboolean
 has_control(const char *text)
 {
     for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029)
+        if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029 ||
+            g_unichar_type(c) == G_UNICODE_UNASSIGNED || (c >= 0x202a && c <= 0x202e) ||
+            (c >= 0x2066 && c <= 0x2069))
             return TRUE;
     }
     return FALSE;
@@ -62,9 +67,25 @@ local_ok(const char *local)
     return TRUE;
 }
 
+/* An IP-literal domain ("[::1]", RFC 7622 §3.2) must hold an IPv6 address. */
+static gboolean
+ip_literal_ok(const char *domain)
+{
+    gsize length = strlen(domain);
+
+    if (domain[0] != '[')
+        return strchr(domain, '[') == NULL && strchr(domain, ']') == NULL;
+    if (length < 3 || domain[length - 1] != ']')
+        return FALSE;
+    g_autofree char *inner = g_strndup(domain + 1, length - 2);
+    return strchr(inner, ':') != NULL && g_hostname_is_ip_address(inner);
+}
+
 static gboolean
 domain_ok(const char *domain)
 {
+    if (!ip_literal_ok(domain))
+        return FALSE;
     for (const char *p = domain; *p != '\0'; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         if (g_unichar_isspace(c) || c == '@' || c == '/' || c == '"' || c == '<' || c == '>' ||

@@ -362,6 +362,10 @@ url_of(const char *attachment, GError **error)
     if (url == NULL)
         url = json_object_get_string_member_with_default(object, "uri", NULL);
     g_autoptr(GUri) uri = url != NULL ? g_uri_parse(url, G_URI_FLAGS_NONE, NULL) : NULL;
+    if (url != NULL && uri == NULL) { /* e.g. %00 in the path (reliability case S14) */
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA, "cannot download %s: not a valid URL", url);
+        return NULL;
+    }
     if (uri == NULL || g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) {
         g_set_error(error, LV_ERROR, LV_ERROR_DATA, "cannot download %s: only https URLs are",
                     url != NULL ? url : "an attachment without URL");

@@ -40,7 +40,9 @@ register_query(LvXmppAccount *account, const char *archive_jid, gboolean store, 
 {
     Pending *pending = g_new0(Pending, 1);
 
-    pending->query.query_id = g_strdup_printf("lv-mam-%08x%08x", g_random_int(), g_random_int());
+    /* As unguessable as an IQ id (lv_xmpp_iq_new): results are matched on it. */
+    pending->query.query_id = g_strdup_printf("lv-mam-%08x%08x%08x%08x", g_random_int(),
+                                              g_random_int(), g_random_int(), g_random_int());
     pending->query.archive_jid = g_strdup(archive_jid);
     pending->store = store;
     if (collect)

@@ -519,8 +519,14 @@ lv_xmpp_muc_take_presence(LvXmppAccount *account, xmpp_stanza_t *stanza)
     g_autofree char *bare = from != NULL ? lv_jid_dup_bare(from) : NULL;
     Room *room = lv_xmpp_muc_find_room(account, bare);
 
-    if (room == NULL) /* an occupant payload from a room we are not in: not a contact either */
-        return lv_xmpp_muc_is_room_presence(stanza);
+    if (room == NULL) { /* an occupant payload from a room we are not in: not a contact either */
+        if (!lv_xmpp_muc_is_room_presence(stanza))
+            return FALSE;
+        /* Debug only: a flood of them must not flood the log too. */
+        g_debug("%s: room presence from %s dropped: not a room we are in", account->profile,
+                bare != NULL ? bare : "an invalid address");
+        return TRUE;
+    }
     room->last_seen = g_get_monotonic_time();
     g_autoptr(LvXmppMucPresence) presence = lv_xmpp_muc_presence_parse(stanza, &error);
     if (presence == NULL) {
@@ -560,6 +566,15 @@ lv_xmpp_muc_take_message(LvXmppAccount *account, xmpp_stanza_t *stanza, LvXmppMe
     if (message->via == LV_XMPP_VIA_LIVE && room == NULL) {
         g_message("%s: groupchat message from %s dropped: not a room we are in", account->profile,
                   message->from != NULL ? message->from : "nobody");
+        return TRUE;
+    }
+    if (message->via == LV_XMPP_VIA_MAM &&
+        g_strcmp0(message->archive_jid, message->from_bare) != 0) {
+        /* XEP-0313 §MUC message spoofing: anyone can put a "room" message in our own
+         * archive; only the room's archive vouches for its messages. */
+        g_message("%s: groupchat message from %s in the archive of %s dropped: not the "
+                  "room's archive",
+                  account->profile, message->from, message->archive_jid);
         return TRUE;
     }
     if (message->via == LV_XMPP_VIA_LIVE) {

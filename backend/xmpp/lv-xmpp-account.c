@@ -6,6 +6,7 @@
 #include "lv-error.h"
 #include "lv-jid.h"
 #include "lv-xmpp-account-private.h"
+#include "lv-xmpp-expat-guard.h"
 #include "lv-xmpp-iq.h"
 
 /* While connecting, libstrophe's own timers (connect timeout, handshake) need
@@ -538,6 +539,8 @@ lv_xmpp_account_new(const char *profile, LvXmppEventFunc func, gpointer user_dat
     static gsize initialised = 0;
     if (g_once_init_enter(&initialised)) {
         xmpp_initialize();
+        if (!lv_xmpp_expat_guard_active())
+            g_warning("expat not found: entities of a DTD a server sends would be expanded");
         g_once_init_leave(&initialised, 1);
     }
     LvXmppAccount *account = g_atomic_rc_box_new0(LvXmppAccount);

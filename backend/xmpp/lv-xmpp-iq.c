@@ -167,7 +167,10 @@ on_timeout(gpointer data)
 xmpp_stanza_t *
 lv_xmpp_iq_new(LvXmppAccount *account, const char *type, const char *to)
 {
-    g_autofree char *id = g_strdup_printf("lv-%08x%08x", g_random_int(), g_random_int());
+    /* 128 random bits: a reply can only be forged by someone who saw the request
+     * (reliability case S5 asks for at least 122). */
+    g_autofree char *id = g_strdup_printf("lv-%08x%08x%08x%08x", g_random_int(), g_random_int(),
+                                          g_random_int(), g_random_int());
     xmpp_stanza_t *iq = xmpp_iq_new(account->xctx, type, id);
 
     if (to != NULL)

@@ -154,18 +154,26 @@ same_jid(const char *a, const char *b)
     return na != NULL && g_strcmp0(na, b) == 0;
 }
 
-/* The stanza-id given by @archive, if any (XEP-0359 §4: one per "by"). */
+/* The stanza-id given by @archive, if any (XEP-0359 §4: one per "by"). Several
+ * claiming @archive: the sender added one and the server did not strip it (Prosody
+ * 0.12 appends its own after it; reliability case S4): none of them is trusted, or
+ * a chosen id would make a new message look like one we have. */
 static char *
 stanza_id_by(xmpp_stanza_t *message, const char *archive)
 {
+    xmpp_stanza_t *found = NULL;
+
     for (xmpp_stanza_t *c = xmpp_stanza_get_children(message); c != NULL;
          c = xmpp_stanza_get_next(c)) {
         if (g_strcmp0(xmpp_stanza_get_name(c), "stanza-id") == 0 &&
             g_strcmp0(xmpp_stanza_get_ns(c), LV_NS_SID) == 0 &&
-            same_jid(xmpp_stanza_get_attribute(c, "by"), archive))
-            return attribute_of(c, "id");
+            same_jid(xmpp_stanza_get_attribute(c, "by"), archive)) {
+            if (found != NULL)
+                return NULL;
+            found = c;
+        }
     }
-    return NULL;
+    return found != NULL ? attribute_of(found, "id") : NULL;
 }
 
 char *

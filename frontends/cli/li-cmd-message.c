@@ -157,7 +157,9 @@ printable(const char *text)
 
     for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (c == '\n' || c == '\t')
+        if (c == '\n')
+            g_string_append(out, "\n\t"); /* no line of a message looks like a new one */
+        else if (c == '\t')
             g_string_append_unichar(out, c);
         else if (c < 0x20 || c == 0x7f)
             g_string_append_printf(out, "^%c", (char)(c ^ 0x40));
@@ -420,7 +422,8 @@ on_signal(LvBridge *bridge, const char *name, GVariant *params, gpointer user_da
     g_autoptr(GVariant) message = g_variant_ref_sink(g_variant_new(
             "(sdss@a{ss}@a{ss}ss)", uid, timestamp, from, to, bodies, subjects, type, extra));
     g_autoptr(JsonNode) node = message_to_json(message, profile);
-    g_autofree char *line = json_to_string(node, FALSE);
+    g_autofree char *json = json_to_string(node, FALSE);
+    g_autofree char *line = li_output_json_escape(json);
     printf("%s\n", line);
     fflush(stdout);
 }

@@ -6,6 +6,24 @@
 
 const char *const li_output_list_formats[] = { "simple", "json", "json-raw", NULL };
 
+char *
+li_output_json_escape(const char *json)
+{
+    GString *out = g_string_sized_new(strlen(json));
+
+    /* Outside strings JSON holds only ASCII, so every such character is inside a
+     * string, where \uXXXX means the same character. */
+    for (const char *p = json; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if ((c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+            (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029)
+            g_string_append_printf(out, "\\u%04x", c);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+    }
+    return g_string_free(out, FALSE);
+}
+
 void
 li_output_json(LiContext *ctx, JsonNode *node)
 {
@@ -17,7 +35,8 @@ li_output_json(LiContext *ctx, JsonNode *node)
         json_generator_set_indent(generator, 2);
     }
     g_autofree char *text = json_generator_to_data(generator, NULL);
-    printf("%s\n", text);
+    g_autofree char *escaped = li_output_json_escape(text);
+    printf("%s\n", escaped);
 }
 
 void

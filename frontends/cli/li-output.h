@@ -21,6 +21,11 @@ void li_output_dict(LiContext *ctx, const char *const *keys, const char *const *
 /* Prints one text value: as is (simple) or as a JSON string. */
 void li_output_text(LiContext *ctx, const char *text);
 
+/* @json (valid UTF-8) with the characters a terminal could obey (DEL, C1 controls,
+ * bidi overrides, line/paragraph separators) written as \uXXXX escapes: the same
+ * JSON value, safe to print (transfer full). */
+char *li_output_json_escape(const char *json);
+
 /* Prints @node as JSON, indented or on one line (json-raw) (transfer none). */
 void li_output_json(LiContext *ctx, JsonNode *node);
 

@@ -12,6 +12,7 @@
 Run with Debian's /usr/bin/python3 (slixmpp comes from Debian's packages).
 """
 import atexit
+import json
 import os
 import shutil
 import shlex
@@ -740,3 +741,93 @@ class OpenBus:
 def as_nobody(args):
     """@args run as user nobody (for tests running as root), through setpriv."""
     return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
+class RawPeer:
+    """A slixmpp client that stays connected and sends raw XML as it is given (the
+    hostile-input cases: Prosody only stamps `from`). It never answers an IQ, and
+    keeps every stanza it receives as text (stanzas(), wait_stanza())."""
+
+    SCRIPT = r"""
+import asyncio, json, ssl, sys, threading, slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher.base import MatcherBase
+class Any(MatcherBase):
+    def match(self, xml):
+        return True
+class C(slixmpp.ClientXMPP):
+    def __init__(s, jid, password):
+        super().__init__(jid, password)
+        s.add_event_handler("session_start", s.started)
+        # Handled, so slixmpp answers no IQ on its own; and printed for the test.
+        s.register_handler(Callback("all", Any(None),
+                                    lambda st: print("IN " + json.dumps(str(st)), flush=True)))
+    async def started(s, e):
+        await s.get_roster()
+        s.send_presence()
+        print("READY", flush=True)
+jid, password, ca, port = sys.argv[1:5]
+c = C(jid, password)
+c.ssl_context = ssl.create_default_context(cafile=ca)
+loop = asyncio.get_event_loop()
+def commands():
+    for line in sys.stdin:
+        words = json.loads(line)
+        if words[0] == "raw":
+            loop.call_soon_threadsafe(c.send_raw, words[1])
+            loop.call_soon_threadsafe(lambda: print("SENT", flush=True))
+        elif words[0] == "quit":
+            loop.call_soon_threadsafe(c.disconnect)
+            return
+threading.Thread(target=commands, daemon=True).start()
+c.connect(("127.0.0.1", int(port)))
+loop.run_until_complete(c.disconnected)
+print("DONE", flush=True)
+"""
+
+    def __init__(self, prosody, jid, password):
+        import threading
+        self.jid = jid
+        self.lines = []
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-c", self.SCRIPT, jid, password, prosody.ca_file,
+             str(prosody.c2s_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        _cleanups.append(self.stop)
+        threading.Thread(target=self._read, daemon=True).start()
+        wait_for(lambda: "READY" in self._copy(), 30, 0.05, f"{jid} to log in")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def _copy(self):
+        with self.lock:
+            return list(self.lines)
+
+    def raw(self, xml):
+        """Sends @xml (one or more stanzas) and waits until it is on the wire."""
+        sent = self._copy().count("SENT")
+        self.proc.stdin.write(json.dumps(["raw", xml]) + "\n")
+        self.proc.stdin.flush()
+        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.02, "the raw XML to go")
+
+    def stanzas(self):
+        return [json.loads(line[3:]) for line in self._copy() if line.startswith("IN ")]
+
+    def wait_stanza(self, predicate, timeout=15, what="a stanza"):
+        """The first received stanza (text) for which @predicate is true."""
+        found = []
+        wait_for(lambda: found.extend(s for s in self.stanzas() if predicate(s)) or found,
+                 timeout, 0.05, what)
+        return found[0]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(json.dumps(["quit"]) + "\n")
+                self.proc.stdin.flush()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        kill_group(self.proc)

@@ -32,6 +32,10 @@ class ScriptedServer:
         self.script = []             # raw byte strings sent once a session is up
         self.lock = threading.Lock()
         self.stopping = False
+        # responder(iq_text) -> bytes to send instead of the empty result, or None;
+        # iq_text is the request from its start tag on (the rest of what was read).
+        self.responder = None
+        self.header_prefix = b""     # before the session's <stream:stream> (e.g. a DTD)
         threading.Thread(target=self._serve, daemon=True).start()
         h._cleanups.append(self.stop)
 
@@ -72,7 +76,10 @@ class ScriptedServer:
             _, buf = self._read_until(sock, buf, rb"</auth>")
             sock.sendall(b"<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>")
             _, buf = self._read_until(sock, buf, rb"<stream:stream[^>]*>")
-            sock.sendall(stream_header("s3") + b"<stream:features><bind xmlns="
+            header = stream_header("s3")
+            declaration = len(b"<?xml version='1.0'?>")  # the prefix goes after it
+            header = header[:declaration] + self.header_prefix + header[declaration:]
+            sock.sendall(header + b"<stream:features><bind xmlns="
                          b"'urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>")
             match, buf = self._read_until(sock, buf, rb"<iq[^>]*id=['\"]([^'\"]+)['\"][^>]*>")
             sock.sendall(f"<iq type='result' id='{match.group(1).decode()}'><bind xmlns="
@@ -98,7 +105,10 @@ class ScriptedServer:
         while not self.stopping:
             for match in re.finditer(rb"<iq[^>]*type=['\"](get|set)['\"][^>]*>", buf):
                 ident = re.search(rb"id=['\"]([^'\"]+)['\"]", match.group(0))
-                if ident:
+                answer = self.responder(buf[match.start():]) if self.responder else None
+                if answer is not None:
+                    sock.sendall(answer)
+                elif ident:
                     sock.sendall(b"<iq type='result' id='" + ident.group(1) + b"'/>")
             if not sent and b"<presence" in buf:
                 for data in script:

@@ -125,7 +125,7 @@ class Bookmarks(h.LvTestCase):
         self.assertIn("--autojoin or --nick", r.stderr)
         self.li("bookmarks", "list", "-l", "nowhere", "-p", "alice", code=2)
 
-    def test_pep_events_and_extensions(self):
+    def test_S6_pep_events_and_extensions(self):
         item = (f"<item id='ext@{ROOM}'><conference xmlns='urn:xmpp:bookmarks:1' name='Ext' "
                 "autojoin='true'><nick>other</nick><extensions><state xmlns='urn:example:x' "
                 "v='7'><deep/></state></extensions></conference></item>")
@@ -170,7 +170,7 @@ await c.make_iq_set(ET.fromstring("<pubsub xmlns='http://jabber.org/protocol/pub
         h.wait_for(lambda: f"ext@{ROOM}" not in self.listed("pubsub"), 10, 0.1,
                    "the retraction")
 
-    def test_malformed_items_skipped(self):
+    def test_S10_S11_malformed_items_skipped(self):
         junk = ("<item id='not a jid@@'><conference xmlns='urn:xmpp:bookmarks:1'/></item>")
         h.slixmpp(self.prosody, self.alice + "/other", "alice-pw",
                   publish(junk) + publish(f"<item id='nojunk@{ROOM}/res'><conference "

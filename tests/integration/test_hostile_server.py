@@ -1,7 +1,8 @@
 """Hostile-server cases that Prosody refuses to relay, played by a SCRIPTED XMPP
 SERVER (lvscripted.py: just enough of RFC 6120 to reach a session, then raw
 bytes): invalid UTF-8 and NUL bytes in a message (reliability case S12). The
-stream is dropped, nothing is stored, the backend stays up and comes back."""
+stream is dropped, nothing is stored, the backend stays up and comes back. More
+scripted-server cases (S3, S7d, S11, S16) are in test_hostile_scripted.py."""
 import json
 import subprocess
 import time
@@ -54,15 +55,15 @@ class HostileServer(h.LvTestCase):
         log = self.backend.output() if self.backend.proc.poll() is not None else ""
         self.assertNotIn("AddressSanitizer", log)
 
-    def test_invalid_utf8_refused(self):
+    def test_S12a_invalid_utf8_refused(self):
         self.check_refused(b"<message from='bob@localhost/x' to='alice@localhost/scripted' "
                            b"type='chat'><body>bad \xff\xfe bytes</body></message>")
 
-    def test_nul_byte_refused(self):
+    def test_S12b_nul_byte_refused(self):
         self.check_refused(b"<message from='bob@localhost/x' to='alice@localhost/scripted' "
                            b"type='chat'><body>nul \x00 byte</body></message>")
 
-    def test_escaped_control_character_refused(self):
+    def test_S12c_escaped_control_character_refused(self):
         # &#x1B; is not a legal XML 1.0 character either.
         self.check_refused(b"<message from='bob@localhost/x' to='alice@localhost/scripted' "
                            b"type='chat'><body>esc &#x1B;[31m</body></message>")

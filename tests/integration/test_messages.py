@@ -1,7 +1,8 @@
 """One-to-one messages with a real Prosody: sent and received through li and the
 bridge, stored exactly once whatever path they took (live, carbon, MAM), caught
-up after the backend was down, hostile copies refused (reliability cases S1
-forged carbon, S2 roster push is in test_roster, S3 MAM result nobody asked for),
+up after the backend was down, hostile copies refused (reliability cases S1a
+forged carbon, S2 roster push is in test_roster, S3a MAM result nobody asked for,
+S9a a 1 MB body; the others are in test_hostile_input and test_hostile_scripted),
 and the real Libervia CLI sending through our backend."""
 import json
 import os
@@ -136,7 +137,7 @@ c.send_message(mto={self.alice + "/other"!r}, mbody="to other", mtype="chat")
         time.sleep(2)
         self.assertEqual(self.bodies(self.bob), ["sent from other", "to other"])
 
-    def test_forged_copies_refused(self):
+    def test_S1a_S3a_forged_copies_refused(self):
         monitor = subprocess.Popen([h.LI, "message", "monitor", "-p", "alice"], env=self.env,
                                    stdout=subprocess.PIPE, text=True, start_new_session=True)
         self.addCleanup(h.kill_group, monitor)
@@ -174,13 +175,18 @@ c.send_message(mto={self.alice!r}, mbody="genuine", mtype="chat")
         # FTS syntax is not interpreted.
         self.assertEqual(self.history(self.bob, search='"AND(*'), [])
 
-    def test_big_body(self):
+    def test_S9a_big_body(self):
         body = "x" * 1_000_000  # Prosody's limit is raised to 2 MiB in the harness
         h.slixmpp(self.prosody, self.bob, "bob-pw", f"""
 c.send_message(mto={self.alice!r}, mbody="x" * 1_000_000, mtype="chat")
 """)
         h.wait_for(lambda: len(self.history(self.bob)) == 1, 15, 0.2, "the big message")
         self.assertEqual(self.history(self.bob)[0]["message"][""], body)
+        # The CLI prints it whole (it is asked for the history), quickly.
+        start = time.monotonic()
+        r = self.li("message", "history", self.bob, "-p", "alice")
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertIn(body, r.stdout)
 
     def test_mam_get(self):
         h.slixmpp(self.prosody, self.bob, "bob-pw", f"""

@@ -257,7 +257,7 @@ class Muc(h.LvTestCase):
                          interface=PLUGIN)
         self.assertIn("DataError", r.stderr)
 
-    def test_forged_groupchat(self):
+    def test_S7a_forged_groupchat(self):
         # A groupchat message from a plain account, and from a room we are not in.
         self.peer.do("send", self.alice, "groupchat", "forged plain")
         self.peer.do("join", f"other@{SERVICE}", "carol")

@@ -73,7 +73,7 @@ class Roster(h.LvTestCase):
         self.assertIn(f"newContact ('{self.carol}'", signals)
         self.assertIn(f"contactDeleted ('{self.carol}', 'alice')", signals)
 
-    def test_forged_push_ignored(self):
+    def test_S2a_forged_push_ignored(self):
         h.wait_for(lambda: self.bob in self.contacts(), 10, 0.1, "the roster")
         # Find our full JID in the connected signal, then let bob forge a push to it.
         signals_so_far = self.signals()

@@ -29,6 +29,9 @@ class Scripted(http.server.BaseHTTPRequestHandler):
         "/cd-traversal": ("attachment; filename=\"../../escaped\x01name.txt\"", b"one"),
         "/cd-encoded": ("attachment; filename*=UTF-8''..%2F..%2F.hidden%E2%80%AEtxt.exe", b"two"),
         "/..%2F..%2Furl-escape": (None, b"three"),
+        "/%2Fetc%2Fpasswd": (None, b"five"),
+        "/a%00b": (None, b"six"),
+        "/%1B%5D0;x%07.txt": (None, b"seven"),
     }
 
     def do_GET(self):
@@ -287,7 +290,7 @@ class Upload(h.LvTestCase):
         r = self.li("file", "upload", path, "-p", "alice", code=17)
         self.assertIn(f"takes at most {LIMIT}", r.stderr)
 
-    def test_hostile_names_stay_in_downloads_dir(self):
+    def test_S14_hostile_names_stay_in_downloads_dir(self):
         real = os.path.realpath(self.downloads)
         for route, expected in (("/cd-traversal", "escapedname.txt"),
                                 ("/cd-encoded", "hiddentxt.exe"),
@@ -296,6 +299,26 @@ class Upload(h.LvTestCase):
             saved = r.stdout.strip()
             self.assertEqual(os.path.dirname(saved), real, route)
             self.assertEqual(os.path.basename(saved), expected, route)
+        # S14: an absolute path, a NUL and a terminal escape, percent-encoded.
+        r = self.li("file", "get", self.scripted + "/a%00b", "-p", "bob", code=17)
+        self.assertIn("not a valid URL", r.stderr)
+        names = set()
+        for route in ("/%2Fetc%2Fpasswd", "/%1B%5D0;x%07.txt"):
+            r = self.li("file", "get", self.scripted + route, "-p", "bob")
+            saved = r.stdout.strip()
+            self.assertEqual(os.path.dirname(saved), real, route)
+            name = os.path.basename(saved)
+            self.assertFalse(any(ord(c) < 0x20 or c in "/\\" for c in name), repr(name))
+            names.add(name)
+        self.assertEqual(len(names), 2)
+        with open("/etc/passwd", "rb") as f:
+            self.assertNotEqual(f.read(), b"five")
+        # The same name again: refused, the first one untouched.
+        r = self.li("file", "get", self.scripted + "/%2Fetc%2Fpasswd", "-p", "bob", code=1)
+        self.assertIn("already exists", r.stderr)
+        first = [n for n in names if "passwd" in n][0]
+        with open(os.path.join(real, first), "rb") as f:
+            self.assertEqual(f.read(), b"five")
         outside = [n for n in os.listdir(self.home.root) if "escape" in n]
         self.assertEqual(outside, [])
         # A symbolic link where the file would go is never followed nor replaced.

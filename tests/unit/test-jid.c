@@ -59,11 +59,37 @@ test_invalid(void)
     }
 }
 
+/* Reliability case S11: what an RFC 7622 checker refuses beyond the basic syntax. */
+static void
+test_invalid_precis(void)
+{
+    static const char *const cases[] = {
+        "example.com/",
+        "a@[::1",
+        "a@[::1]x",
+        "a@[1.2.3.4]",
+        "a\u0378@example.com", /* unassigned */
+        "a@example.com/x\xc2\x9b"
+        "1",                   /* a C1 control */
+        "a\u202e@example.com", /* a bidi override */
+        "a@exa\u2066mple.com",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(LvJid) jid = lv_jid_parse(cases[i], &error);
+        if (jid != NULL)
+            g_test_fail_printf("'%s' was accepted", cases[i]);
+        g_assert_error(error, LV_ERROR, LV_ERROR_DATA);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/lv/jid/parse/accepts-valid", test_valid);
     g_test_add_func("/lv/jid/parse/rejects-invalid", test_invalid);
+    g_test_add_func("/lv/jid/parse/rejects-invalid-precis", test_invalid_precis);
     return g_test_run();
 }

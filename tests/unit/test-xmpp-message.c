@@ -6,6 +6,7 @@
 #include <strophe.h>
 
 #include "lv-error.h"
+#include "lv-xmpp-expat-guard.h"
 #include "lv-xmpp-message.h"
 
 static xmpp_ctx_t *ctx;
@@ -243,6 +244,90 @@ test_oob(void)
     }
 }
 
+/* Reliability case S4: a sender's stanza-id "by" our archive that the server left
+ * next to its own (Prosody 0.12 does) makes the archive id unknown, not the forged one. */
+static void
+test_stanza_id_claimed_twice(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvXmppMessage) m =
+            parse("<message from='bob@example.org/x' to='me@example.org/home' type='chat'>"
+                  "<body>new</body>"
+                  "<stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='old-archive-id'/>"
+                  "<stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='real'/></message>",
+                  &error);
+
+    g_assert_no_error(error);
+    g_assert_null(m->stanza_id);
+    g_assert_null(m->archive_jid);
+}
+
+/* Reliability case S16: entities a DTD declares are not expanded (the backend's
+ * expat guard, linked in here as in the backend), billion laughs included. */
+static void
+test_dtd_entities_unexpanded(void)
+{
+    GString *xml = g_string_new("<!DOCTYPE message [<!ENTITY secret 'EXPANDED'>"
+                                "<!ENTITY lol0 'lol'>");
+    for (int i = 1; i < 10; i++) {
+        g_string_append_printf(xml, "<!ENTITY lol%d '", i);
+        for (int j = 0; j < 10; j++)
+            g_string_append_printf(xml, "&lol%d;", i - 1);
+        g_string_append(xml, "'>");
+    }
+    g_string_append(xml, "]><message from='bob@example.org/x' type='chat'>"
+                         "<body>a &secret; b &lol9; c</body></message>");
+    g_assert_true(lv_xmpp_expat_guard_active());
+    xmpp_stanza_t *stanza = xmpp_stanza_new_from_string(ctx, xml->str);
+    g_string_free(xml, TRUE);
+    if (stanza == NULL)
+        return; /* refused outright: as good */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvXmppMessage) m = lv_xmpp_message_parse(stanza, &context, &error);
+    xmpp_stanza_release(stanza);
+    g_assert_no_error(error);
+    g_autofree char *text = body(m, "");
+    g_assert_cmpstr(text, ==, "a  b  c");
+}
+
+static int
+depth_of(xmpp_stanza_t *stanza)
+{
+    int deepest = 0;
+
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(stanza); c != NULL;
+         c = xmpp_stanza_get_next(c)) {
+        int depth = depth_of(c); /* once: MAX() evaluates its arguments twice */
+        deepest = MAX(deepest, depth);
+    }
+    return deepest + 1;
+}
+
+/* Reliability case S10: what is nested too deep never reaches libstrophe; the rest
+ * of the stanza does. */
+static void
+test_deep_nesting_cut(void)
+{
+    GString *xml = g_string_new("<message from='bob@example.org/x' type='chat'><body>kept</body>");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(xml, "<a>");
+    g_string_append(xml, "deep text");
+    for (int i = 0; i < 5000; i++)
+        g_string_append(xml, "</a>");
+    g_string_append(xml, "<thread>after</thread></message>");
+    xmpp_stanza_t *stanza = xmpp_stanza_new_from_string(ctx, xml->str);
+    g_string_free(xml, TRUE);
+    g_assert_nonnull(stanza);
+    g_assert_cmpint(depth_of(stanza), <=, LV_XMPP_MAX_DEPTH + 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LvXmppMessage) m = lv_xmpp_message_parse(stanza, &context, &error);
+    xmpp_stanza_release(stanza);
+    g_assert_no_error(error);
+    g_autofree char *text = body(m, "");
+    g_assert_cmpstr(text, ==, "kept");
+    g_assert_cmpstr(m->thread, ==, "after");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +335,9 @@ main(int argc, char **argv)
     xmpp_initialize();
     ctx = xmpp_ctx_new(NULL, NULL);
     g_test_add_func("/lv/xmpp/message/chat", test_chat);
+    g_test_add_func("/lv/xmpp/message/deep-nesting-cut", test_deep_nesting_cut);
+    g_test_add_func("/lv/xmpp/message/dtd-entities-unexpanded", test_dtd_entities_unexpanded);
+    g_test_add_func("/lv/xmpp/message/stanza-id-claimed-twice", test_stanza_id_claimed_twice);
     g_test_add_func("/lv/xmpp/message/forged-carbon-refused", test_forged_carbon);
     g_test_add_func("/lv/xmpp/message/carbons", test_carbons);
     g_test_add_func("/lv/xmpp/message/mam-only-for-our-queries", test_mam);
