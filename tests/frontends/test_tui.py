@@ -78,7 +78,8 @@ class Tui(h.LvTestCase):
         self.escape_to_normal()
         self.tui.text(":open " + jid)
         self.tui.keys("Enter")
-        self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + jid) and "[INSERT]" in s, 10,
+        # Generous: the chat's history page comes from the backend, slow on a loaded machine.
+        self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + jid) and "[INSERT]" in s, 30,
                       f"the chat with {jid}")
 
     def test_0_no_backend(self):
