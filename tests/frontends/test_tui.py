@@ -218,6 +218,9 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.wait_text("the backend stopped")
         type(self).backend = h.Foreground(self.env).wait_ready()
         self.tui.wait_text("reconnected", 30)
+        # The TUI reconnects alice too; on a loaded machine that outlasts "reconnected".
+        h.wait_for(lambda: "true" in h.gdbus_call(self.env, "isConnected", "alice").stdout, 30,
+                   0.1, "alice connected again")
         self.open_chat(self.bob)
         self.tui.text("after restart")
         self.tui.keys("Enter")

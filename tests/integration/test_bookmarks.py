@@ -205,9 +205,11 @@ await c.make_iq_set(ET.fromstring("<pubsub xmlns='http://jabber.org/protocol/pub
         mark = len(self.backend_log())
         self.li("profile", "disconnect", "-p", "alice")
         self.li("profile", "connect", "-c", "-p", "alice")
-        h.wait_for(lambda: "rooms to join from the bookmarks" in self.backend_log()[mark:], 10,
-                   0.1, "the autojoin list")
+        # The count comes first, then a line per room: wait for the last of them.
+        h.wait_for(lambda: f"autojoin auto2@{ROOM}" in self.backend_log()[mark:], 10, 0.1,
+                   "the autojoin list")
         log = self.backend_log()[mark:]
+        self.assertIn("2 rooms to join from the bookmarks", log)
         self.assertIn(f"autojoin auto1@{ROOM} as ally", log)
         self.assertIn(f"autojoin auto2@{ROOM} as alice", log)  # Libervia's default nick
         self.assertNotIn(f"autojoin manual@{ROOM}", log)
