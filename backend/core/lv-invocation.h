@@ -29,7 +29,8 @@ const char *lv_invocation_get_method(LvInvocation *invocation);
 GVariant *lv_invocation_get_parameters(LvInvocation *invocation);
 
 /* Answers with @value (a tuple, or NULL for "()"; floating or transfer full: a
- * floating ref is sunk, a full one taken) and frees @invocation. A value of the wrong type is turned into an InternalError. */
+ * floating ref is sunk, a full one taken) and frees @invocation. A value of the wrong type is
+ * turned into an InternalError. */
 void lv_invocation_return_value(LvInvocation *invocation, GVariant *value);
 
 /* Answers with the one value @value (a floating ref is sunk) as the reply tuple, or,
