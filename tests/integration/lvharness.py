@@ -142,6 +142,23 @@ class Home:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def start_dbus_daemon(home, config):
+    """A dbus-daemon on @config whose address becomes @home's session bus: (process,
+    address)."""
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
+        env=home.env, pass_fds=(write_fd,), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as r:
+        address = r.readline().strip()
+    if not address:
+        raise RuntimeError("dbus-daemon did not start")
+    home.env["DBUS_SESSION_BUS_ADDRESS"] = address
+    return proc, address
+
+
 class PrivateBus:
     """A private session bus; with @activation our backend's service file only."""
 
@@ -168,17 +185,7 @@ class PrivateBus:
   </policy>
 </busconfig>
 """)
-        read_fd, write_fd = os.pipe()
-        self.proc = subprocess.Popen(
-            ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
-            env=home.env, pass_fds=(write_fd,), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as r:
-            self.address = r.readline().strip()
-        if not self.address:
-            raise RuntimeError("dbus-daemon did not start")
-        home.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        self.proc, self.address = start_dbus_daemon(home, config)
         _cleanups.append(self.stop)
 
     def stop(self):
@@ -724,17 +731,7 @@ class OpenBus:
   </policy>
 </busconfig>
 """)
-        read_fd, write_fd = os.pipe()
-        self.proc = subprocess.Popen(
-            ["dbus-daemon", f"--config-file={config}", f"--print-address={write_fd}", "--nofork"],
-            env=home.env, pass_fds=(write_fd,), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as r:
-            self.address = r.readline().strip()
-        if not self.address:
-            raise RuntimeError("dbus-daemon did not start")
-        home.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        self.proc, self.address = start_dbus_daemon(home, config)
         _cleanups.append(lambda: kill_group(self.proc))
 
 
