@@ -70,6 +70,11 @@ class Tui(h.LvTestCase):
         pass
 
     def escape_to_normal(self):
+        # Escape only when needed, and wait until it is drawn: an ESC that the TUI
+        # reads together with the next key is meta+key, as in any curses program
+        # (ESCDELAY), and a loaded machine can deliver both in one read.
+        if "[NORMAL]" in self.tui.screen():
+            return
         self.tui.keys("Escape")
         self.tui.wait_text("[NORMAL]")
 
@@ -221,12 +226,7 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         # The TUI reconnects alice too; on a loaded machine that outlasts "reconnected".
         h.wait_for(lambda: "true" in h.gdbus_call(self.env, "isConnected", "alice").stdout, 30,
                    0.1, "alice connected again")
-        # Known bug: the reload after a restart can bring the chat that was open back
-        # to the front after :open (seen in the ASan build): open it again then.
-        try:
-            self.open_chat(self.bob)
-        except AssertionError:
-            self.open_chat(self.bob)
+        self.open_chat(self.bob)
         self.tui.text("after restart")
         self.tui.keys("Enter")
         h.wait_for(lambda: "after restart" in self.bob_peer.received(), 20, 0.05,

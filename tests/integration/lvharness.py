@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import unittest
@@ -220,19 +221,51 @@ def name_has_owner(env, name=BUS_NAME):
 
 
 class BusMonitor:
-    """`gdbus monitor` of our bus name, from now on; text() stops it and returns
-    what it saw (signals as `name (args…)` lines)."""
+    """`gdbus monitor` of our bus name, from now on, read as it goes: wait() for a
+    signal, copy() what came so far, text() stops it and returns all of it
+    (signals as `name (args…)` lines)."""
 
     def __init__(self, env):
         self.proc = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", BUS_NAME],
                                      env=env, stdout=subprocess.PIPE, text=True,
                                      start_new_session=True)
         _cleanups.append(lambda: kill_group(self.proc))
-        time.sleep(0.2)  # subscribed before anything happens
+        self.lines = []
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        # gdbus prints the owner once its name watch has an answer, which the bus
+        # sends after it has taken the signal subscription made before it.
+        wait_for(lambda: any(" is owned by " in line or "does not have an owner" in line
+                             for line in self.copy()) or self.proc.poll() is not None,
+                 10, 0.02, "gdbus monitor to subscribe")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.rstrip("\n"))
+
+    def copy(self):
+        with self.lock:
+            return list(self.lines)
+
+    def wait(self, *needles, timeout=10):
+        """The first line holding every one of @needles."""
+        found = []
+
+        def seen():
+            found[:] = [line for line in self.copy() if all(n in line for n in needles)]
+            return bool(found)
+        wait_for(seen, timeout, 0.05, f"a signal with {needles}")
+        return found[0]
+
+    def stop(self):
+        kill_group(self.proc)
+        self.reader.join(5)
 
     def text(self):
-        kill_group(self.proc)
-        return self.proc.stdout.read()
+        self.stop()
+        return "".join(line + "\n" for line in self.copy())
 
 
 class Foreground:

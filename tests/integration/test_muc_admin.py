@@ -54,43 +54,6 @@ clients[{index}].send_raw({xml!r})
 """
 
 
-class Monitor:
-    """gdbus monitor of our bus name, read as it goes, so a test waits for a
-    signal instead of sleeping."""
-
-    def __init__(self, env):
-        self.proc = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", h.BUS_NAME],
-                                     env=env, stdout=subprocess.PIPE, text=True,
-                                     start_new_session=True)
-        h.at_teardown(lambda: h.kill_group(self.proc))
-        self.lines = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        h.wait_for(lambda: any("monitoring" in line.lower() for line in self.copy()), 10,
-                   what="gdbus monitor to start")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def copy(self):
-        with self.lock:
-            return list(self.lines)
-
-    def wait(self, *needles, timeout=10):
-        found = []
-
-        def seen():
-            found[:] = [line for line in self.copy() if all(n in line for n in needles)]
-            return bool(found)
-        h.wait_for(seen, timeout, what=f"a signal with {needles}")
-        return found[0]
-
-    def stop(self):
-        h.kill_group(self.proc)
-
-
 class MucAdmin(h.LvTestCase):
     @classmethod
     def setUpClass(cls):
@@ -337,7 +300,7 @@ class MucAdmin(h.LvTestCase):
     def test_invitations_received(self):
         room = self.new_room()
         self.join(BOB, room, "bob")
-        monitor = Monitor(self.env)
+        monitor = h.BusMonitor(self.env)
         # Direct, from bob to our resource.
         self.peer.run(SEND.format(index=BOB, xml=(
             f"<message to='{self.own_jid}'><x xmlns='jabber:x:conference' jid='{room}' "

@@ -94,34 +94,6 @@ asyncio.get_event_loop().run_until_complete(c.disconnected)
 """
 
 
-class SignalWatch:
-    """`gdbus monitor` of the backend, line-buffered so that a signal can be waited
-    for as it comes (h.BusMonitor's output arrives only when it stops)."""
-
-    def __init__(self, env):
-        self.proc = subprocess.Popen(
-            ["stdbuf", "-oL", "gdbus", "monitor", "--session", "--dest", h.BUS_NAME], env=env,
-            stdout=subprocess.PIPE, start_new_session=True)
-        h.at_teardown(lambda: h.kill_group(self.proc))
-        self.seen = ""
-        # Subscribed once it has printed who owns the name.
-        self.until("is owned by")
-
-    def until(self, marker, timeout=10):
-        """What it printed up to the line with @marker (or the timeout)."""
-        import select
-        deadline = time.monotonic() + timeout
-        while marker not in self.seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
-            if ready:
-                # os.read: a buffered readline would hide the next lines from select.
-                chunk = os.read(self.proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                self.seen += chunk.decode(errors="replace")
-        return self.seen
-
-
 def wait_exit(proc, seconds):
     try:
         proc.wait(seconds)
@@ -331,10 +303,10 @@ class Upload(h.LvTestCase):
         self.assertNoPartial()
 
     def test_forbidden_is_a_progress_error(self):
-        monitor = SignalWatch(self.env)
+        monitor = h.BusMonitor(self.env)
         r = self.li("file", "get", self.scripted + "/forbidden", "-p", "bob", code=1)
         self.assertIn("HTTP 403", r.stderr)
-        self.assertIn("HTTP 403 Forbidden", monitor.until("progressError"))
+        self.assertIn("HTTP 403 Forbidden", monitor.wait("progressError"))
         self.assertNoPartial()
 
     def test_download_complete_answers_the_path(self):
@@ -360,14 +332,12 @@ class Upload(h.LvTestCase):
         try:
             self.assertEqual(proc.stdout.readline().strip(), "READY")
             path = self.make_file("refused.txt", 1000)
-            monitor = SignalWatch(self.env)
+            monitor = h.BusMonitor(self.env)
             r = h.gdbus_call(self.env, "fileUpload", path, "", service, "{}", "alice",
                              interface=PLUGIN)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("'progress'", r.stdout)
-            signals = monitor.until("progressError")
-            self.assertIn("progressError", signals)
-            self.assertIn("HTTP 403 Forbidden", signals)
+            self.assertIn("HTTP 403 Forbidden", monitor.wait("progressError"))
         finally:
             h.kill_group(proc)
 
