@@ -491,11 +491,19 @@ class TapResult(unittest.TestResult):
     def __init__(self, total):
         super().__init__()
         self.number = 0
+        self.started = time.monotonic()
         print(f"1..{total}", flush=True)
+
+    def startTest(self, test):
+        super().startTest(test)
+        self.started = time.monotonic()
 
     def _line(self, ok, test, extra=""):
         self.number += 1
         print(f"{'ok' if ok else 'not ok'} {self.number} - {test.id()}{extra}", flush=True)
+        # Where a file's time goes, for whoever trims the suite (setUpClass counts
+        # in its first case).
+        print(f"# {time.monotonic() - self.started:.1f} s", flush=True)
 
     def _diag(self, text):
         for line in text.rstrip().splitlines():
