@@ -268,6 +268,44 @@ class BusMonitor:
         return "".join(line + "\n" for line in self.copy())
 
 
+def sanitizer_report(text):
+    """The part of a backend's output where ASan or UBSan reported, or None."""
+    for marker in ("Sanitizer", "runtime error:"):
+        if marker in text:
+            return text[max(text.index(marker) - 200, 0):][:3000]
+    return None
+
+
+class DebugBackend:
+    """`libervia-backend debug` (under the wrapper of --full, if any) with its output in
+    a file of @home, shared by the tests of a class; stop() fails on a sanitizer
+    report in that output."""
+
+    def __init__(self, home):
+        self.env = home.env
+        self.path = os.path.join(home.root, "backend.log")
+        self.file = open(self.path, "w", encoding="utf-8")
+        self.proc = subprocess.Popen([*WRAPPER, BACKEND, "debug"], env=self.env,
+                                     stdout=self.file, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        _cleanups.append(lambda: kill_group(self.proc, signal.SIGTERM, 5 * TIMEOUT_SCALE))
+        wait_for(lambda: self.proc.poll() is not None or name_has_owner(self.env), 10,
+                 what="the backend's bus name")
+        if self.proc.poll() is not None:
+            raise AssertionError(f"backend exited {self.proc.returncode}: {self.text()}")
+
+    def text(self):
+        with open(self.path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        kill_group(self.proc, signal.SIGTERM, 5 * TIMEOUT_SCALE)
+        self.file.close()
+        report = sanitizer_report(self.text())
+        if report is not None:
+            raise AssertionError(report)
+
+
 class Foreground:
     """`libervia-backend fg` in its own process group, waited for on the bus."""
 
@@ -553,6 +591,41 @@ class LvTestCase(unittest.TestCase):
                 traceback.print_exc(file=sys.stderr)
 
 
+class SharedBackend(LvTestCase):
+    """Tests sharing one Prosody, one private bus, one debug backend and profile
+    alice: set_up_shared() in setUpClass (after cls.prosody and cls.alice exist),
+    tearDownClass stops them all."""
+
+    @classmethod
+    def set_up_shared(cls):
+        cls.home = Home("log_level = debug")
+        PrivateBus(cls.home, activation=False)
+        cls.env = cls.home.env
+        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        cls.backend = DebugBackend(cls.home)
+        xmpp_profile(None, cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.backend.stop()
+        for prosody in cls.prosodies():
+            prosody.stop()
+
+    @classmethod
+    def prosodies(cls):
+        return [cls.prosody]
+
+    def backend_log(self):
+        return self.backend.text()
+
+    def li(self, *args, code=0, env=None):
+        r = subprocess.run([LI, *args], env=env or self.env, capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode != code:
+            raise AssertionError(f"li {args}: exit {r.returncode}: {r.stdout} {r.stderr}")
+        return r
+
+
 class Pty:
     """Runs a command on a pseudo-terminal, to answer its prompts as a person would."""
 
@@ -733,7 +806,7 @@ print("DONE", flush=True)
 def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password="",
                  connect=True):
     """Creates profile @name for @jid on @prosody (reached on loopback) through li,
-    and connects it; fails @test on any error."""
+    and connects it; fails @test (an AssertionError if None) on any error."""
     steps = [["profile", "create", name, "-p", profile_password, "-j", jid, "-x", xmpp_password],
              ["param", "set", "Connection", "Force server", "127.0.0.1", "-p", name, "--pwd",
               profile_password],
@@ -743,7 +816,8 @@ def xmpp_profile(test, env, prosody, name, jid, xmpp_password, profile_password=
         steps.append(["profile", "connect", "-c", "-p", name, "--pwd", profile_password])
     for args in steps:
         r = li(env, *args, timeout=60)
-        test.assertEqual(r.returncode, 0, f"li {args}: {r.stderr}")
+        if r.returncode != 0:
+            raise AssertionError(f"li {args}: exit {r.returncode}: {r.stderr}")
 
 
 class OpenBus:

@@ -13,52 +13,16 @@ import lvharness as h
 LIBERVIA_CLI = "/usr/bin/libervia-cli"
 
 
-class Blocking(h.LvTestCase):
+class Blocking(h.SharedBackend):
     @classmethod
     def setUpClass(cls):
         cls.prosody = h.Prosody()
         cls.alice = cls.prosody.register("alice", "alice-pw")
         cls.bob = cls.prosody.register("bob", "bob-pw")
-        cls.home = h.Home("log_level = debug")
-        h.PrivateBus(cls.home, activation=False)
-        cls.env = cls.home.env
-        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
-        cls.log_path = os.path.join(cls.home.root, "backend.log")
-        cls.log = open(cls.log_path, "w", encoding="utf-8")
-        cls.backend = subprocess.Popen([h.BACKEND, "debug"], env=cls.env, stdout=cls.log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-        h.wait_for(lambda: h.name_has_owner(cls.env), 10, what="the backend")
-        h.xmpp_profile(cls, cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
-
-    @classmethod
-    def tearDownClass(cls):
-        h.kill_group(cls.backend)
-        cls.log.close()
-        with open(cls.log_path, encoding="utf-8", errors="replace") as f:
-            log = f.read()
-        for marker in ("Sanitizer", "runtime error:"):
-            if marker in log:  # a sanitizer build found something in the backend
-                raise AssertionError(log[log.index(marker) - 200:][:3000])
-        cls.prosody.stop()
-
-    @classmethod
-    def assertEqual(cls, first, second, msg=None):
-        if first != second:
-            raise AssertionError(msg or f"{first!r} != {second!r}")
-
-    def li(self, *args, code=0):
-        r = subprocess.run([h.LI, *args], env=self.env, capture_output=True, text=True,
-                           timeout=60)
-        if r.returncode != code:
-            raise AssertionError(f"li {args}: exit {r.returncode}: {r.stdout} {r.stderr}")
-        return r
+        cls.set_up_shared()
 
     def blocked(self):
         return json.loads(self.li("blocking", "list", "-O", "json", "-p", "alice").stdout)
-
-    def backend_log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
     def test_block_list_unblock(self):
         self.li("blocking", "block", "spam@example.org", "Example.NET", "x@y/res", "-p", "alice")

@@ -140,9 +140,8 @@ class Disco(h.LvTestCase):
             self.backend_log()
         super().tearDown()
         for log in self.logs:
-            for marker in ("Sanitizer", "runtime error:"):
-                if marker in log:
-                    self.fail("the backend says: " + log[log.find(marker) - 200:][:4000])
+            if h.sanitizer_report(log) is not None:
+                self.fail("the backend says: " + h.sanitizer_report(log))
 
     def li(self, *args, timeout=60):
         return h.li(self.env, *args, "-p", "alice", timeout=timeout)

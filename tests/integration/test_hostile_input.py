@@ -18,7 +18,7 @@ NS_FORWARD = "urn:xmpp:forward:0"
 NS_MUC_USER = "http://jabber.org/protocol/muc#user"
 
 
-class HostileInput(h.LvTestCase):
+class HostileInput(h.SharedBackend):
     @classmethod
     def setUpClass(cls):
         cls.prosody = h.Prosody()
@@ -26,16 +26,7 @@ class HostileInput(h.LvTestCase):
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
         cls.dave = cls.prosody.register("dave", "dave-pw")
-        cls.home = h.Home("log_level = debug")
-        h.PrivateBus(cls.home, activation=False)
-        cls.env = cls.home.env
-        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
-        cls.log_path = os.path.join(cls.home.root, "backend.log")
-        cls.log = open(cls.log_path, "w", encoding="utf-8")
-        cls.backend = subprocess.Popen([h.BACKEND, "debug"], env=cls.env, stdout=cls.log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-        h.wait_for(lambda: h.name_has_owner(cls.env), 10, what="the backend")
-        h.xmpp_profile(cls, cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
+        cls.set_up_shared()
         cls.bot = h.RawPeer(cls.prosody, cls.bob, "bob-pw")
         cls.other = h.RawPeer(cls.prosody, cls.alice + "/other", "alice-pw")
         # Our full JID: the presence of our backend, seen by the other resource.
@@ -52,35 +43,11 @@ class HostileInput(h.LvTestCase):
         return None
 
     @classmethod
-    def tearDownClass(cls):
-        h.kill_group(cls.backend)
-        cls.log.close()
-        log = cls.read_log()
-        for marker in ("Sanitizer", "runtime error:"):
-            if marker in log:  # a sanitizer build found something in the backend
-                raise AssertionError(log[log.index(marker) - 200:][:3000])
-        cls.prosody.stop()
-
-    # unittest's assertions are used on the class in xmpp_profile
-    @classmethod
-    def assertEqual(cls, first, second, msg=None):
-        if first != second:
-            raise AssertionError(msg or f"{first!r} != {second!r}")
-
-    @classmethod
     def read_log(cls):
-        with open(cls.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        return cls.backend.text()
 
     def wait_log(self, text, timeout=10):
         h.wait_for(lambda: text in self.read_log(), timeout, 0.05, f"log line {text!r}")
-
-    def li(self, *args, code=0):
-        r = subprocess.run([h.LI, *args], env=self.env, capture_output=True, text=True,
-                           timeout=60)
-        if r.returncode != code:
-            raise AssertionError(f"li {args}: exit {r.returncode}: {r.stdout} {r.stderr}")
-        return r
 
     def history(self, with_jid):
         r = self.li("message", "history", with_jid, "-p", "alice", "-m", "-1", "-O", "json")
@@ -97,7 +64,7 @@ class HostileInput(h.LvTestCase):
         h.wait_for(lambda: text in self.bodies(self.bob), timeout, 0.05, f"marker {text}")
 
     def assertAlive(self):
-        self.assertIsNone(self.backend.poll(), "the backend died")
+        self.assertIsNone(self.backend.proc.poll(), "the backend died")
         r = h.gdbus_call(self.env, "isConnected", "alice")
         self.assertIn("true", r.stdout, r.stderr)
 
