@@ -220,25 +220,16 @@ def name_has_owner(env, name=BUS_NAME):
     return r.returncode == 0 and "true" in r.stdout
 
 
-class BusMonitor:
-    """`gdbus monitor` of our bus name, from now on, read as it goes: wait() for a
-    signal, copy() what came so far, text() stops it and returns all of it
-    (signals as `name (args…)` lines)."""
+class ProcessLines:
+    """The output lines of self.proc, read by a thread as they come (a full pipe
+    would block the process): start_reading() once self.proc runs, copy() what came
+    so far."""
 
-    def __init__(self, env):
-        self.proc = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", BUS_NAME],
-                                     env=env, stdout=subprocess.PIPE, text=True,
-                                     start_new_session=True)
-        _cleanups.append(lambda: kill_group(self.proc))
+    def start_reading(self):
         self.lines = []
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        # gdbus prints the owner once its name watch has an answer, which the bus
-        # sends after it has taken the signal subscription made before it.
-        wait_for(lambda: any(" is owned by " in line or "does not have an owner" in line
-                             for line in self.copy()) or self.proc.poll() is not None,
-                 10, 0.02, "gdbus monitor to subscribe")
 
     def _read(self):
         for line in self.proc.stdout:
@@ -248,6 +239,24 @@ class BusMonitor:
     def copy(self):
         with self.lock:
             return list(self.lines)
+
+
+class BusMonitor(ProcessLines):
+    """`gdbus monitor` of our bus name, from now on, read as it goes: wait() for a
+    signal, copy() what came so far, text() stops it and returns all of it
+    (signals as `name (args…)` lines)."""
+
+    def __init__(self, env):
+        self.proc = subprocess.Popen(["gdbus", "monitor", "--session", "--dest", BUS_NAME],
+                                     env=env, stdout=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+        _cleanups.append(lambda: kill_group(self.proc))
+        self.start_reading()
+        # gdbus prints the owner once its name watch has an answer, which the bus
+        # sends after it has taken the signal subscription made before it.
+        wait_for(lambda: any(" is owned by " in line or "does not have an owner" in line
+                             for line in self.copy()) or self.proc.poll() is not None,
+                 10, 0.02, "gdbus monitor to subscribe")
 
     def wait(self, *needles, timeout=10):
         """The first line holding every one of @needles."""
@@ -720,7 +729,7 @@ print("DONE", flush=True)
     return r
 
 
-class Peer:
+class Peer(ProcessLines):
     """A slixmpp client that stays connected: send() bursts of numbered messages,
     received() lists the bodies it got, in order."""
 
@@ -763,34 +772,22 @@ print("DONE", flush=True)
 
     def __init__(self, prosody, jid, password):
         self.jid = jid
-        self.lines = []
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", "-c", self.SCRIPT, jid, password, prosody.ca_file,
              str(prosody.c2s_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         _cleanups.append(self.stop)
-        import threading
-        self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        wait_for(lambda: "READY" in self._copy(), 30, 0.05, f"{jid} to log in")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def _copy(self):
-        with self.lock:
-            return list(self.lines)
+        self.start_reading()
+        wait_for(lambda: "READY" in self.copy(), 30, 0.05, f"{jid} to log in")
 
     def send(self, to, count, prefix):
-        sent = self._copy().count("SENT")
+        sent = self.copy().count("SENT")
         self.proc.stdin.write(f"send {to} {count} {prefix}\n")
         self.proc.stdin.flush()
-        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the burst to go")
+        wait_for(lambda: self.copy().count("SENT") > sent, 30, 0.05, "the burst to go")
 
     def received(self):
-        return [line[4:] for line in self._copy() if line.startswith("GOT ")]
+        return [line[4:] for line in self.copy() if line.startswith("GOT ")]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -853,7 +850,7 @@ class OpenBus:
 def as_nobody(args):
     """@args run as user nobody (for tests running as root), through setpriv."""
     return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
-class RawPeer:
+class RawPeer(ProcessLines):
     """A slixmpp client that stays connected and sends raw XML as it is given (the
     hostile-input cases: Prosody only stamps `from`). It never answers an IQ, and
     keeps every stanza it receives as text (stanzas(), wait_stanza())."""
@@ -896,36 +893,24 @@ print("DONE", flush=True)
 """
 
     def __init__(self, prosody, jid, password):
-        import threading
         self.jid = jid
-        self.lines = []
-        self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", "-c", self.SCRIPT, jid, password, prosody.ca_file,
              str(prosody.c2s_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         _cleanups.append(self.stop)
-        threading.Thread(target=self._read, daemon=True).start()
-        wait_for(lambda: "READY" in self._copy(), 30, 0.05, f"{jid} to log in")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def _copy(self):
-        with self.lock:
-            return list(self.lines)
+        self.start_reading()
+        wait_for(lambda: "READY" in self.copy(), 30, 0.05, f"{jid} to log in")
 
     def raw(self, xml):
         """Sends @xml (one or more stanzas) and waits until it is on the wire."""
-        sent = self._copy().count("SENT")
+        sent = self.copy().count("SENT")
         self.proc.stdin.write(json.dumps(["raw", xml]) + "\n")
         self.proc.stdin.flush()
-        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.02, "the raw XML to go")
+        wait_for(lambda: self.copy().count("SENT") > sent, 30, 0.02, "the raw XML to go")
 
     def stanzas(self):
-        return [json.loads(line[3:]) for line in self._copy() if line.startswith("IN ")]
+        return [json.loads(line[3:]) for line in self.copy() if line.startswith("IN ")]
 
     def wait_stanza(self, predicate, timeout=15, what="a stanza"):
         """The first received stanza (text) for which @predicate is true."""

@@ -6,7 +6,6 @@ restarts. One Prosody and one backend for the whole file."""
 import json
 import os
 import subprocess
-import threading
 import time
 import unittest
 
@@ -74,28 +73,17 @@ loop.run_until_complete(c.disconnected)
 """
 
 
-class MucPeer:
+class MucPeer(h.ProcessLines):
     """A slixmpp occupant driven by lines on its stdin (see PEER)."""
 
     def __init__(self, prosody, jid, password):
-        self.lines = []
-        self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", "-c", PEER, jid, password, prosody.ca_file,
              str(prosody.c2s_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         h.at_teardown(lambda: h.kill_group(self.proc))
-        threading.Thread(target=self._read, daemon=True).start()
+        self.start_reading()
         h.wait_for(lambda: "READY" in self.copy(), 30, 0.05, f"{jid} to log in")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def copy(self):
-        with self.lock:
-            return list(self.lines)
 
     def do(self, *words):
         done = self.copy().count("DONE " + words[0])

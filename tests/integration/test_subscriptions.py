@@ -3,7 +3,6 @@ contact waits (getWaitingSub) and is told by the subscribe signal until it is
 answered with the subscription method; approving asks for the contact's presence
 too; a request from a contact whose presence we see is approved at once."""
 import subprocess
-import threading
 import time
 
 import lvharness as h
@@ -39,31 +38,20 @@ loop.run_until_complete(c.disconnected)
 """
 
 
-class SubPeer:
+class SubPeer(h.ProcessLines):
     """A slixmpp client that stays connected, sends subscription presences on
     demand and lists the ones it receives ("subscribed alice@localhost"…)."""
 
     def __init__(self, prosody, jid, password, auto):
         self.jid = jid
-        self.lines = []
-        self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", "-c", PEER, jid, password, prosody.ca_file,
              str(prosody.c2s_port), "auto" if auto else "none"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             start_new_session=True)
         h.at_teardown(self.stop)
-        threading.Thread(target=self._read, daemon=True).start()
+        self.start_reading()
         h.wait_for(lambda: "READY" in self.copy(), 30, 0.05, f"{jid} to log in")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def copy(self):
-        with self.lock:
-            return list(self.lines)
 
     def received(self):
         return [line[5:] for line in self.copy() if line.startswith("PRES ")]
