@@ -92,6 +92,7 @@ void
 tui_app_quit(TuiApp *app, int exit_code, const char *message)
 {
     app->exit_code = exit_code;
+    app->quitting = TRUE;
     g_free(app->exit_message);
     app->exit_message = g_strdup(message);
     g_main_loop_quit(app->loop);

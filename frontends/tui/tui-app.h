@@ -100,6 +100,7 @@ struct _TuiApp {
     gboolean exit_when_drawn; /* --exit-when-drawn (benchmarks) */
     int exit_code;
     char *exit_message; /* printed after the screen is restored */
+    gboolean quitting;  /* tui_app_quit was called (maybe before the loop runs) */
 };
 
 /* A new app on @config (a reference is taken) and @keymap (taken). */

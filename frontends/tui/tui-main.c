@@ -71,11 +71,17 @@ main(int argc, char **argv)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_autoptr(TuiApp) app = tui_app_new(config, keymap, loop);
     app->exit_when_drawn = exit_when_drawn;
+    /* The bus connection is made in GDBus's threads: asked first, it goes on while
+     * curses reads the terminfo and draws the first screen. */
+    tui_app_start(app, profile);
+    if (app->quitting) {
+        fprintf(stderr, "%s\n", app->exit_message);
+        return app->exit_code;
+    }
     if (!tui_screen_start(app, paste, &error)) {
         fprintf(stderr, "libervia-tui: %s\n", error->message);
         return 1;
     }
-    tui_app_start(app, profile);
     g_main_loop_run(loop);
     tui_screen_stop();
     if (app->exit_message != NULL)
