@@ -82,10 +82,13 @@ struct _TuiApp {
     gboolean occupants_hidden;
     gboolean timestamps_hidden;
     gboolean pasting;
-    char *complete_prefix; /* nick completion in progress: what was typed */
-    char *complete_last;   /* the nick proposed last */
-    guint chat_height;     /* lines of the chat pane, from the screen */
-    guint chat_width;      /* its columns */
+    char *complete_prefix;    /* nick completion in progress: what was typed */
+    char *complete_last;      /* the nick proposed last */
+    gint64 composing_told_at; /* chatStateComposing last called (monotonic µs) */
+    TuiChat *composing_told;  /* for that chat (compared, never dereferenced) */
+    guint composing_later;    /* the call for the keys of the last second */
+    guint chat_height;        /* lines of the chat pane, from the screen */
+    guint chat_width;         /* its columns */
 
     /* Profile chooser and prompts. */
     char **profiles;

@@ -134,6 +134,26 @@ class Tui(h.LvTestCase):
         h.wait_for(lambda: "line one line two" in self.bob_peer.received(), 15, 0.05,
                    "one message of two lines")
 
+    def test_3_chat_states(self):
+        # XEP-0085: bob's client says it has chat states (and the TUI shows his).
+        self.bob_peer.send_chat_state(self.alice, "composing")
+        self.open_chat(self.bob)
+        self.tui.wait_text("(composing)")
+        self.bob_peer.send_chat_state(self.alice, "active")
+        before = len(self.bob_peer.chat_states())
+        self.tui.text("typing")
+        h.wait_for(lambda: self.bob_peer.chat_states()[before:] == ["composing"], 10, 0.05,
+                   "<composing/> at bob")
+        # A few seconds without a key: paused.
+        h.wait_for(lambda: self.bob_peer.chat_states()[before:] == ["composing", "paused"], 12,
+                   0.05, "<paused/> at bob")
+        # Typing again within 10 s of the first: no second <composing/> (no flood);
+        # the message carries <active/>, and no pause follows it.
+        self.tui.text(" more")
+        self.tui.keys("Enter")
+        h.wait_for(lambda: "typing more" in self.bob_peer.received(), 15, 0.05, "the message")
+        self.assertEqual(self.bob_peer.chat_states()[before:], ["composing", "paused", "active"])
+
     def test_4_hostile_text(self):
         # Through XMPP: C1 controls, bidi override, carriage return, a fake line,
         # a pile of combining marks, a very long line.
