@@ -723,6 +723,25 @@ paste_key(TuiApp *app, TuiKey key)
     return TRUE;
 }
 
+/* Ctrl-c, when no binding takes it. A chat client open for hours should not go
+ * on a stray ctrl-c (Profanity and irssi ignore it), but a terminal user who
+ * means it expects it to work (Libervia's TUI quits): the first one clears the
+ * line typed, if any, and says how to quit; a second one within 3 s quits. */
+static void
+interrupt(TuiApp *app)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (app->interrupted_at != 0 && now - app->interrupted_at < 3 * G_USEC_PER_SEC) {
+        tui_app_quit(app, 0, NULL);
+        return;
+    }
+    app->interrupted_at = now;
+    if (app->mode != TUI_MODE_NORMAL && tui_input_get_text(app->input)[0] != '\0')
+        tui_input_clear(app->input);
+    tui_app_set_status(app, "ctrl c again quits (or ctrl x, :quit)");
+}
+
 static void
 main_key(TuiApp *app, TuiKey key)
 {
@@ -735,6 +754,11 @@ main_key(TuiApp *app, TuiKey key)
 
     if (action != TUI_ACTION_EDIT_COMPLETE)
         g_clear_pointer(&app->complete_last, g_free);
+    if (action == TUI_ACTION_NONE && key.code == ('c' & 0x1f) && !key.meta) {
+        interrupt(app);
+        return;
+    }
+    app->interrupted_at = 0;
     if (editing && edit_action(app, action))
         return;
     if (action != TUI_ACTION_NONE) {

@@ -87,6 +87,7 @@ struct _TuiApp {
     gint64 composing_told_at; /* chatStateComposing last called (monotonic µs) */
     TuiChat *composing_told;  /* for that chat (compared, never dereferenced) */
     guint composing_later;    /* the call for the keys of the last second */
+    gint64 interrupted_at;    /* a first ctrl-c (monotonic µs), 0: none pending */
     guint chat_height;        /* lines of the chat pane, from the screen */
     guint chat_width;         /* its columns */
 

@@ -19,9 +19,10 @@ static const char summary[] =
         ":status SHOW [TEXT], :add JID, :open JID, :help). Tab or ctrl-arrows move the focus,\n"
         "Enter opens the contact selected, PageUp/PageDown scroll (older history is\n"
         "loaded at the top), ctrl-n opens the next unread chat, Shift-Tab completes a\n"
-        "nick in a room, ctrl-x quits. Every key can be changed with KEY_<ACTION> = key\n"
-        "in the [tui] section of libervia.conf (see libervia.conf.sample; :help lists\n"
-        "them). The backend is started by D-Bus activation when it does not run.\n"
+        "nick in a room, ctrl-x (or ctrl-c twice) quits. Every key can be changed with\n"
+        "KEY_<ACTION> = key in the [tui] section of libervia.conf (see\n"
+        "libervia.conf.sample; :help lists them). The backend is started by D-Bus\n"
+        "activation when it does not run.\n"
         "\n"
         "Exit codes: 0 ok, 1 error, 2 bad argument, 5 no backend, 16 unknown profile,\n"
         "20 cancelled, 128+N on signal N.";

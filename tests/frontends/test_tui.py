@@ -120,11 +120,33 @@ class Tui(h.LvTestCase):
         self.bob_peer.send(self.alice, 1, "from-bob")
         self.tui.wait_text("<bob> from-bob 0")
         # A message in another chat: unread count, then ctrl-n opens it.
+        bells = self.tui.bells()
         self.carol_peer.send(self.alice, 1, "ping-carol")
         self.tui.wait_text("Carol (1)")
+        # No notification server on this bus: the terminal bell rang.
+        h.wait_for(lambda: self.tui.bells() > bells, 10, 0.05, "the bell")
         self.tui.keys("C-n")
         self.tui.wait_text("ping-carol 0")
         self.assertNotIn("Carol (1)", self.tui.screen())
+
+    def test_2_notification(self):
+        # A notification server (standing for the desktop) appears on the bus: a
+        # message in a chat without focus goes to it, and the bell stays quiet.
+        recorder = subprocess.Popen([os.path.join(h.BUILD_ROOT, "tests", "frontends",
+                                                  "lv-notify-recorder")], env=self.env,
+                                    stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.addCleanup(recorder.kill)
+        self.assertEqual(recorder.stdout.readline().strip(), "READY")
+        # The bus told the TUI of the name's new owner before the recorder's READY;
+        # the keys of open_chat come after it.
+        self.open_chat(self.carol)
+        bells = self.tui.bells()
+        self.bob_peer.send(self.alice, 1, "notify-me")
+        self.assertEqual(recorder.stdout.readline().strip(), "NOTIFY bob\tnotify-me 0")
+        self.tui.wait_text("Bob (1)")
+        self.assertEqual(self.tui.bells(), bells)
+        recorder.kill()
+        recorder.wait()
 
     def test_3_bracketed_paste(self):
         self.open_chat(self.bob)
@@ -256,13 +278,25 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         return tmux.tmux("display-message", "-p", "-t", "t", "#{alternate_on}").strip()
 
     def test_z_terminal_restored(self):
-        ways = (("quit", 0), (signal.SIGTERM, 128 + 15), (signal.SIGSEGV, 128 + 11))
+        ways = (("quit", 0), ("ctrl-c", 0), (signal.SIGTERM, 128 + 15),
+                (signal.SIGSEGV, 128 + 11))
         tuis = [t.Tmux(self.env, [t.TUI, "-p", "alice"]) for _ in ways]
         for (how, status), other in zip(ways, tuis):
             other.wait_text("[NORMAL]", 20)
             self.assertEqual(self.alternate_screen(other), "1")
             if how == "quit":
                 other.keys("C-x")
+            elif how == "ctrl-c":
+                # The first one only clears the line and says how to quit.
+                other.keys("i")
+                other.text("half typed")
+                other.wait_text("> half typed")
+                other.keys("C-c")
+                screen = other.wait_text("ctrl c again quits")
+                self.assertNotIn("half typed", screen)
+                self.assertFalse(os.path.exists(other.status_file) and
+                                 open(other.status_file).read().strip())
+                other.keys("C-c")
             else:
                 pid = int(subprocess.run(["pgrep", "-P", str(other.pane_pid()), "-f",
                                           "libervia-tui"], capture_output=True,
