@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +20,12 @@ import tuiharness as t  # noqa: E402
 h = t.h
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "main-80x24.txt")
 ROOM = "tea@conference.localhost"
+
+
+def columns(text):
+    """The terminal columns of @text: wide characters take 2, combining marks 0."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class Tui(h.LvTestCase):
@@ -48,6 +55,7 @@ class Tui(h.LvTestCase):
             thread.join()
         cls.bob_peer, cls.carol_peer = peers["bob"], peers["carol"]
         # A long history with carol, stored before the TUI starts.
+        cls.dora = cls.prosody.register("dora", "dora-pw")
         cls.carol_peer.send(cls.alice, 1000, "old")
         h.wait_for(lambda: cls.history_count(cls.carol) >= 1000, 30, 0.2, "1,000 messages stored")
         cls.tui = t.Tmux(cls.env, [t.TUI, "-p", "alice"])
@@ -217,6 +225,27 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.text("hello room")
         self.tui.keys("Enter")
         self.tui.wait_text("<alice> hello room")
+        # Nick completion (Shift-Tab, as in Libervia): carol joins as "carolyn".
+        self.carol_peer.join_room(ROOM, "carolyn")
+        self.tui.wait_text("│carolyn")
+        self.tui.text("car")
+        self.tui.keys("BTab")
+        self.tui.wait_text("> carolyn:")
+        self.tui.text(" welcome")
+        self.tui.keys("Enter")
+        self.tui.wait_text("<alice> carolyn: welcome")
+        # Tab and ctrl-arrows move the focus: contacts, chat, occupants.
+        self.escape_to_normal()
+        self.tui.keys("Tab")
+        self.tui.wait_text("[NORMAL] occupants")
+        self.tui.keys("Tab")
+        self.tui.wait_text("[NORMAL] contacts")
+        self.tui.keys("C-Right")
+        self.tui.wait_text("[NORMAL] chat")
+        self.tui.keys("C-Left")
+        self.tui.wait_text("[NORMAL] contacts")
+        self.tui.keys("C-Right")
+        self.tui.wait_text("[NORMAL] chat")
         self.escape_to_normal()
         self.tui.text(":topic Tea time")
         self.tui.keys("Enter")
@@ -233,6 +262,38 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
             self.assertRegex(lines[height - 2], r"^ \[(NORMAL|INSERT)\]")
             self.assertTrue(all(len(line) <= width for line in lines))
 
+    def test_6_commands_offline_wide(self):
+        self.escape_to_normal()
+        self.tui.text(":add dave@localhost")
+        self.tui.keys("Enter")
+        self.tui.wait_text("asked dave@localhost to share presences")
+        h.wait_for(lambda: "dave@localhost" in h.li(self.env, "roster", "get", "-p",
+                                                   "alice").stdout, 15, 0.1, "dave in the roster")
+        # An offline contact with a wide, emoji and combining name: hidden, then
+        # shown by meta d, its row exactly as wide as the list.
+        name = "山田😀e\u0301"
+        r = h.li(self.env, "roster", "add", "erin@localhost", "-n", name, "-g", "friends",
+                 "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h.wait_for(lambda: "erin@localhost" in h.li(self.env, "roster", "get", "-p",
+                                                   "alice").stdout, 15, 0.1, "erin in the roster")
+        self.assertNotIn("山田", self.tui.screen())
+        self.tui.keys("M-d")
+        screen = self.tui.wait_text("山田😀")
+        row = [line for line in screen.splitlines() if "山田😀" in line][0]
+        self.assertEqual(columns(row.split("│")[0]), 20, row)
+        self.assertIn("dave@localhost", screen)
+        self.tui.keys("M-d")
+        self.tui.wait(lambda s: "山田" not in s, 10, "the offline contacts hidden again")
+        # :status, :help.
+        self.tui.text(":status away out for lunch")
+        self.tui.keys("Enter")
+        self.tui.wait_text("status: away")
+        self.tui.text(":help")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: re.search(r"ctrl x +quit \(APP_QUIT\)", s) or
+                      re.search(r"\([A-Z_]+\)\s*│?$", s, re.M), 10, "the help")
+
     def test_7_history_page_up(self):
         self.open_chat(self.carol)
         self.tui.wait_text("old 999")
@@ -247,6 +308,16 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.wait(lambda s: re.search(r"<carol> old 0$", s, re.M), 10, "the oldest message")
         self.tui.keys("G")
         self.tui.wait_text("ping-carol 0")
+        # :history N shows the last N messages; :search finds by words.
+        self.tui.text(":history 5")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: len(re.findall(r"\d\d:\d\d <", s)) == 5 and
+                      "ping-carol 0" in s, 15, "the last 5 messages")
+        self.escape_to_normal()
+        self.tui.text(":search 997")
+        self.tui.keys("Enter")
+        screen = self.tui.wait_text("1 messages found")
+        self.assertIn("old 997", screen)
 
     def test_8_vt100_without_colours(self):
         # Without -p: the profile chooser first.

@@ -652,6 +652,7 @@ class C(slixmpp.ClientXMPP):
         s.add_event_handler("message", s.got)
         s.register_plugin("xep_0085")  # chat states, with a body or without
         s.add_event_handler("chatstate", s.got_state)
+        s.register_plugin("xep_0045")  # join_room()
     async def started(s, e):
         await s.get_roster()
         s.send_presence()
@@ -682,6 +683,11 @@ def commands():
                 m.send()
                 print("SENT", flush=True)
             loop.call_soon_threadsafe(state)
+        elif words[0] == "join":
+            def join(room=words[1], nick=words[2]):
+                c.plugin["xep_0045"].join_muc(room, nick)
+                print("SENT", flush=True)
+            loop.call_soon_threadsafe(join)
         elif words[0] == "quit":
             loop.call_soon_threadsafe(c.disconnect)
             return
@@ -728,6 +734,13 @@ print("DONE", flush=True)
         self.proc.stdin.write(f"state {to} {name}\n")
         self.proc.stdin.flush()
         wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the state to go")
+
+    def join_room(self, room, nick):
+        """Joins the room @room as @nick (and stays in it)."""
+        sent = self._copy().count("SENT")
+        self.proc.stdin.write(f"join {room} {nick}\n")
+        self.proc.stdin.flush()
+        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the join to go")
 
     def chat_states(self):
         """The chat states received, in order (active, composing, paused…)."""
