@@ -319,17 +319,44 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         screen = self.tui.wait_text("1 messages found")
         self.assertIn("old 997", screen)
 
-    def test_8_vt100_without_colours(self):
-        # Without -p: the profile chooser first.
-        other = t.Tmux(self.env, [t.TUI], term="vt100")
+    def test_8_vt100_chooser_create_keys(self):
+        # Without -p: the profile chooser, on vt100, with a libervia.conf whose
+        # [tui] changes the quit key (KEY_APP_QUIT).
+        config = os.path.join(self.home.root, "tui-keys.conf")
+        with open(self.home.config_path) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text + "\n[tui]\nKEY_APP_QUIT = ctrl q\n")
+        other = t.Tmux(dict(self.env, LIBERVIA_CONFIG=config), [t.TUI], term="vt100")
         other.wait(lambda s: "choose a profile" in s and "> alice" in s, 20, "the chooser")
         self.assertIn("[ create a new profile ]", other.screen())
-        other.keys("Enter")
-        other.wait(lambda s: "Bob" in s and "[NORMAL]" in s, 20, "the vt100 screen")
+        # Create dora (with a profile password), which connects at once.
+        other.keys("Down", "Enter")
+        for label, answer in (("New profile name:", "dora"),
+                              ("XMPP address", self.dora),
+                              ("XMPP password:", "dora-pw"),
+                              ("Profile password (empty for none):", "dora-secret")):
+            other.wait_text(label)
+            other.text(answer)
+            other.keys("Enter")
+        # Our Prosody listens on a port of its own: the new profile cannot connect
+        # until told, and is listed in the chooser again with the error.
+        other.wait(lambda s: "cannot reach the server" in s and "> alice" in s and "dora" in s,
+                   30, "the connection error")
+        for param, value in (("Force server", "127.0.0.1"),
+                             ("Force port", str(self.prosody.c2s_port))):
+            r = h.li(self.env, "param", "set", "Connection", param, value, "-p", "dora", "--pwd",
+                     "dora-secret")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        other.keys("Down", "Enter")
+        other.wait(lambda s: self.dora in s.splitlines()[0] and "[NORMAL]" in s, 30,
+                   "dora's main screen")
         raw = other.screen(escapes=True)
         self.assertFalse(re.search(r"\x1b\[[0-9;]*(3[0-7]|38;)", raw), "a colour on vt100")
-        other.keys("C-x")
+        other.keys("C-x")  # not the quit key any more
+        other.keys("C-q")
         self.assertEqual(other.exit_status(), 0)
+        other.stop()
 
     def test_9_backend_restart(self):
         type(self).backend.stop()
@@ -344,6 +371,21 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.keys("Enter")
         h.wait_for(lambda: "after restart" in self.bob_peer.received(), 20, 0.05,
                    "a message after the restart")
+        # dora's session did not survive the restart: her profile password is asked,
+        # a wrong one is said so, the right one goes in.
+        again = t.Tmux(self.env, [t.TUI, "-p", "dora"])
+        again.wait_text("Profile password:", 20)
+        again.text("not-it")
+        again.keys("Enter")
+        again.wait_text("wrong password", 20)
+        again.text("dora-secret")
+        again.keys("Enter")
+        again.wait(lambda s: self.dora in s.splitlines()[0] and "[NORMAL]" in s, 30,
+                   "dora's main screen")
+        self.assertNotIn("dora-secret", again.screen())
+        again.keys("C-x")
+        self.assertEqual(again.exit_status(), 0)
+        again.stop()
 
     def alternate_screen(self, tmux):
         return tmux.tmux("display-message", "-p", "-t", "t", "#{alternate_on}").strip()
