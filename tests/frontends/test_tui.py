@@ -121,9 +121,12 @@ class Tui(h.LvTestCase):
         self.tui.keys("Enter")
         self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + self.bob) and "[INSERT]" in s,
                       10, "bob's chat")
-        self.tui.text("hello bob, ça va? 👋")
+        self.tui.text("hello bob, ça va? 👋 漢字")
         self.tui.keys("Enter")
-        h.wait_for(lambda: "hello bob, ça va? 👋" in self.bob_peer.received(), 15, 0.05,
+        # Wide characters and emoji drawn in their two columns: no line overflows.
+        screen = self.tui.wait_text("<alice> hello bob, ça va? 👋 漢字")
+        self.assertTrue(all(columns(line) <= 80 for line in screen.splitlines()), screen)
+        h.wait_for(lambda: "hello bob, ça va? 👋 漢字" in self.bob_peer.received(), 15, 0.05,
                    "bob to get it")
         self.bob_peer.send(self.alice, 1, "from-bob")
         self.tui.wait_text("<bob> from-bob 0")
