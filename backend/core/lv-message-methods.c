@@ -347,8 +347,9 @@ method_chat_state_composing(LvBackend *backend, LvInvocation *invocation)
         lv_invocation_return_error(invocation, error);
         return;
     }
-    g_autofree char *to_text = lv_jid_dup_string(to);
-    lv_xmpp_account_send_notice(account, to_text, "chat", LV_NS_CHATSTATES, "composing", NULL);
+    /* States go to the contact or the room, whichever resource was named. */
+    g_autofree char *to_text = lv_jid_dup_bare(to);
+    lv_xmpp_account_chat_state_composing(account, to_text);
     lv_invocation_return_value(invocation, NULL);
 }
 

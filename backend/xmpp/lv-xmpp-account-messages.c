@@ -147,6 +147,7 @@ on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         lv_xmpp_message_free(message);
         return 1;
     }
+    lv_xmpp_chat_states_heard(account, message);
     /* Receipts for what reached this resource directly, not for copies. */
     if (message->via == LV_XMPP_VIA_LIVE && message->want_receipt && message->id != NULL &&
         !message->outgoing && g_strcmp0(message->type, "groupchat") != 0 &&
@@ -177,6 +178,7 @@ send_outgoing(LvXmppAccount *account, const LvXmppOutgoing *outgoing)
 
     xmpp_send(account->conn, stanza);
     xmpp_stanza_release(stanza);
+    lv_xmpp_chat_states_message_sent(account, outgoing->to);
     if (account->sent == NULL)
         account->sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_add(account->sent, g_strdup(outgoing->uid));

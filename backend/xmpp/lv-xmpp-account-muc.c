@@ -672,3 +672,14 @@ lv_xmpp_muc_finalize(LvXmppAccount *account)
     g_free(state);
     account->muc = NULL;
 }
+
+guint
+lv_xmpp_muc_count_occupants(LvXmppAccount *account, const char *room_bare)
+{
+    MucState *state = account->muc;
+    Room *room = state != NULL ? g_hash_table_lookup(state->rooms, room_bare) : NULL;
+
+    return room != NULL && room->state == ROOM_JOINED && room->occupants != NULL
+                   ? g_hash_table_size(room->occupants)
+                   : 0;
+}

@@ -79,6 +79,8 @@ struct _LvXmppAccount {
     gpointer keepalive;   /* thread: the silence watch of the socket */
     gboolean dead_stream; /* thread: the keep-alive gave the stream up */
     guint store_failures; /* thread: failed attempts to store the batch, in a row */
+
+    gpointer chat_states; /* thread: our XEP-0085 states (lv-xmpp-account-chatstates.c) */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);
@@ -225,5 +227,14 @@ typedef void (*LvXmppDiscoFeatureDone)(LvXmppAccount *account, const char *jid, 
 void lv_xmpp_disco_check_feature(LvXmppAccount *account, const char *jid, const char *feature,
                                  LvXmppDiscoFeatureDone done, gpointer data,
                                  GDestroyNotify data_free);
+
+/* Our chat states (lv-xmpp-account-chatstates.c): @message may say its sender has
+ * them; a message to @to ends the pause timers; session end and thread exit. */
+void lv_xmpp_chat_states_heard(LvXmppAccount *account, const LvXmppMessage *message);
+void lv_xmpp_chat_states_message_sent(LvXmppAccount *account, const char *to);
+void lv_xmpp_chat_states_session_ended(LvXmppAccount *account);
+void lv_xmpp_chat_states_finalize(LvXmppAccount *account);
+/* The occupants of the joined room @room_bare (0: not joined). */
+guint lv_xmpp_muc_count_occupants(LvXmppAccount *account, const char *room_bare);
 
 G_END_DECLS

@@ -535,6 +535,7 @@ thread_main(gpointer data)
     lv_xmpp_bookmarks_finalize(account);
     lv_xmpp_blocking_finalize(account);
     lv_xmpp_muc_finalize(account);
+    lv_xmpp_chat_states_finalize(account);
     g_main_context_pop_thread_default(account->context);
     return NULL;
 }

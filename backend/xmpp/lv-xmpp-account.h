@@ -117,6 +117,11 @@ void lv_xmpp_account_mam_get(LvXmppAccount *account, const char *request_id, con
 void lv_xmpp_account_send_notice(LvXmppAccount *account, const char *to, const char *type,
                                  const char *ns, const char *name, const char *id);
 
+/* The user is typing to @to (a bare JID, a contact or a room): XEP-0085
+ * <composing/>, then <paused/> and <inactive/> when the calls stop, as
+ * lv-xmpp-account-chatstates.c says when and to whom. */
+void lv_xmpp_account_chat_state_composing(LvXmppAccount *account, const char *to);
+
 /* Connects with @settings (taken). The answer is a CONNECTED or FAILED event. */
 void lv_xmpp_account_connect(LvXmppAccount *account, LvXmppSettings *settings);
 

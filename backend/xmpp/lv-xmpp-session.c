@@ -47,4 +47,5 @@ lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable)
     lv_xmpp_disco_session_ended(account);
     lv_xmpp_identity_session_ended(account);
     lv_xmpp_iq_session_ended(account);
+    lv_xmpp_chat_states_session_ended(account);
 }

@@ -21,26 +21,50 @@ on_own_jid(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
     tui_app_redraw(app);
 }
 
+/* The "name" of a contact's attributes (a{ss}), or NULL. Read child by child:
+ * the reply is a tree of values already, and g_variant_lookup would scan it
+ * with a format string for each of the 1,000 contacts. */
+static const char *
+attribute_name(GVariant *attributes)
+{
+    gsize n = g_variant_n_children(attributes);
+
+    for (gsize i = 0; i < n; i++) {
+        g_autoptr(GVariant) entry = g_variant_get_child_value(attributes, i);
+        g_autoptr(GVariant) key = g_variant_get_child_value(entry, 0);
+        if (g_str_equal(g_variant_get_string(key, NULL), "name")) {
+            g_autoptr(GVariant) value = g_variant_get_child_value(entry, 1);
+            /* Borrowed from @attributes, which holds @value. */
+            return g_variant_get_string(value, NULL);
+        }
+    }
+    return NULL;
+}
+
+static void
+add_contact(TuiApp *app, GVariant *item)
+{
+    g_autoptr(GVariant) jid = g_variant_get_child_value(item, 0);
+    g_autoptr(GVariant) attributes = g_variant_get_child_value(item, 1);
+    g_autoptr(GVariant) groups = g_variant_get_child_value(item, 2);
+    g_autofree const char **names = g_variant_get_strv(groups, NULL);
+
+    tui_roster_set_contact(app->roster, g_variant_get_string(jid, NULL), attribute_name(attributes),
+                           names);
+}
+
 static void
 on_contacts(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
 {
-    g_autoptr(GVariantIter) iter = NULL;
-    const char *jid = NULL;
-    GVariant *attributes = NULL;
-    const char **groups = NULL;
-
     if (reply == NULL) {
         tui_app_set_status(app, "contacts: %s", error->message);
         return;
     }
-    g_variant_get(reply, "(a(sa{ss}as))", &iter);
-    while (g_variant_iter_next(iter, "(&s@a{ss}^a&s)", &jid, &attributes, &groups)) {
-        const char *name = NULL;
-        if (!g_variant_lookup(attributes, "name", "&s", &name))
-            name = NULL;
-        tui_roster_set_contact(app->roster, jid, name, groups);
-        g_variant_unref(attributes);
-        g_free(groups);
+    g_autoptr(GVariant) list = g_variant_get_child_value(reply, 0);
+    gsize n = g_variant_n_children(list);
+    for (gsize i = 0; i < n; i++) {
+        g_autoptr(GVariant) item = g_variant_get_child_value(list, i);
+        add_contact(app, item);
     }
     tui_app_redraw(app);
     if (!app->main_drawn) {

@@ -61,6 +61,8 @@ tui_app_free(TuiApp *app)
         return;
     if (app->name_watch != 0)
         g_bus_unwatch_name(app->name_watch);
+    if (app->composing_later != 0)
+        g_source_remove(app->composing_later);
     g_clear_pointer(&app->bridge, lv_bridge_free);
     g_clear_pointer(&app->notify, tui_notify_free);
     if (app->password != NULL)
@@ -92,6 +94,7 @@ void
 tui_app_quit(TuiApp *app, int exit_code, const char *message)
 {
     app->exit_code = exit_code;
+    app->quitting = TRUE;
     g_free(app->exit_message);
     app->exit_message = g_strdup(message);
     g_main_loop_quit(app->loop);
@@ -449,6 +452,56 @@ complete_nick(TuiApp *app)
 }
 
 static void
+ignore_reply(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
+{
+    /* A chat state that did not go is no news for the status line. */
+}
+
+static void
+call_composing(TuiApp *app)
+{
+    app->composing_told_at = g_get_monotonic_time();
+    app->composing_told = app->current;
+    tui_app_call(app, "chatStateComposing",
+                 g_variant_new("(ss)", tui_chat_get_jid(app->current), app->profile), ignore_reply,
+                 NULL, NULL);
+}
+
+static gboolean
+on_composing_later(gpointer user_data)
+{
+    TuiApp *app = user_data;
+
+    app->composing_later = 0;
+    /* Still typing there: the keys of the last second count. */
+    if (app->mode == TUI_MODE_INSERT && app->current != NULL && app->current != app->help &&
+        tui_input_get_text(app->input)[0] != '\0')
+        call_composing(app);
+    return G_SOURCE_REMOVE;
+}
+
+/* A key typed in a chat's input line: the backend sends <composing/> and later
+ * <paused/> (XEP-0085, as Libervia's frontends call it). Once a second is enough
+ * (it counts the pause from the last call); keys within that second make one call
+ * at its end. */
+static void
+tell_composing(TuiApp *app)
+{
+    gint64 since = g_get_monotonic_time() - app->composing_told_at;
+
+    if (app->mode != TUI_MODE_INSERT || app->current == NULL || app->current == app->help)
+        return;
+    if (app->composing_told_at == 0 || since >= G_USEC_PER_SEC ||
+        app->composing_told != app->current) {
+        call_composing(app);
+        return;
+    }
+    if (app->composing_later == 0)
+        app->composing_later = g_timeout_add((guint)((G_USEC_PER_SEC - since) / 1000) + 1,
+                                             on_composing_later, app);
+}
+
+static void
 send_text(TuiApp *app, const char *text)
 {
     if (app->current == NULL || app->current == app->help) {
@@ -639,8 +692,10 @@ edit_key(TuiApp *app, TuiKey key)
         tui_input_end(app->input);
         return;
     default:
-        if (!key.meta && key.code >= 0x20 && key.code < 0x110000 && key.code != 0x7f)
+        if (!key.meta && key.code >= 0x20 && key.code < 0x110000 && key.code != 0x7f) {
             tui_input_insert_char(app->input, key.code);
+            tell_composing(app);
+        }
     }
 }
 
@@ -660,11 +715,31 @@ paste_key(TuiApp *app, TuiKey key)
     }
     if (!app->pasting)
         return FALSE;
+    tell_composing(app);
     if (key.code == '\r' || key.code == '\n')
         tui_input_insert_char(app->input, '\n');
     else if (key.code == '\t' || (key.code >= 0x20 && key.code < 0x110000 && key.code != 0x7f))
         tui_input_insert_char(app->input, key.code);
     return TRUE;
+}
+
+/* Ctrl-c, when no binding takes it. A chat client open for hours should not go
+ * on a stray ctrl-c (Profanity and irssi ignore it), but a terminal user who
+ * means it expects it to work (Libervia's TUI quits): the first one clears the
+ * line typed, if any, and says how to quit; a second one within 3 s quits. */
+static void
+interrupt(TuiApp *app)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (app->interrupted_at != 0 && now - app->interrupted_at < 3 * G_USEC_PER_SEC) {
+        tui_app_quit(app, 0, NULL);
+        return;
+    }
+    app->interrupted_at = now;
+    if (app->mode != TUI_MODE_NORMAL && tui_input_get_text(app->input)[0] != '\0')
+        tui_input_clear(app->input);
+    tui_app_set_status(app, "ctrl c again quits (or ctrl x, :quit)");
 }
 
 static void
@@ -679,6 +754,11 @@ main_key(TuiApp *app, TuiKey key)
 
     if (action != TUI_ACTION_EDIT_COMPLETE)
         g_clear_pointer(&app->complete_last, g_free);
+    if (action == TUI_ACTION_NONE && key.code == ('c' & 0x1f) && !key.meta) {
+        interrupt(app);
+        return;
+    }
+    app->interrupted_at = 0;
     if (editing && edit_action(app, action))
         return;
     if (action != TUI_ACTION_NONE) {

@@ -82,10 +82,14 @@ struct _TuiApp {
     gboolean occupants_hidden;
     gboolean timestamps_hidden;
     gboolean pasting;
-    char *complete_prefix; /* nick completion in progress: what was typed */
-    char *complete_last;   /* the nick proposed last */
-    guint chat_height;     /* lines of the chat pane, from the screen */
-    guint chat_width;      /* its columns */
+    char *complete_prefix;    /* nick completion in progress: what was typed */
+    char *complete_last;      /* the nick proposed last */
+    gint64 composing_told_at; /* chatStateComposing last called (monotonic µs) */
+    TuiChat *composing_told;  /* for that chat (compared, never dereferenced) */
+    guint composing_later;    /* the call for the keys of the last second */
+    gint64 interrupted_at;    /* a first ctrl-c (monotonic µs), 0: none pending */
+    guint chat_height;        /* lines of the chat pane, from the screen */
+    guint chat_width;         /* its columns */
 
     /* Profile chooser and prompts. */
     char **profiles;
@@ -100,6 +104,7 @@ struct _TuiApp {
     gboolean exit_when_drawn; /* --exit-when-drawn (benchmarks) */
     int exit_code;
     char *exit_message; /* printed after the screen is restored */
+    gboolean quitting;  /* tui_app_quit was called (maybe before the loop runs) */
 };
 
 /* A new app on @config (a reference is taken) and @keymap (taken). */

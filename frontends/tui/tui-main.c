@@ -19,9 +19,10 @@ static const char summary[] =
         ":status SHOW [TEXT], :add JID, :open JID, :help). Tab or ctrl-arrows move the focus,\n"
         "Enter opens the contact selected, PageUp/PageDown scroll (older history is\n"
         "loaded at the top), ctrl-n opens the next unread chat, Shift-Tab completes a\n"
-        "nick in a room, ctrl-x quits. Every key can be changed with KEY_<ACTION> = key\n"
-        "in the [tui] section of libervia.conf (see libervia.conf.sample; :help lists\n"
-        "them). The backend is started by D-Bus activation when it does not run.\n"
+        "nick in a room, ctrl-x (or ctrl-c twice) quits. Every key can be changed with\n"
+        "KEY_<ACTION> = key in the [tui] section of libervia.conf (see\n"
+        "libervia.conf.sample; :help lists them). The backend is started by D-Bus\n"
+        "activation when it does not run.\n"
         "\n"
         "Exit codes: 0 ok, 1 error, 2 bad argument, 5 no backend, 16 unknown profile,\n"
         "20 cancelled, 128+N on signal N.";
@@ -71,11 +72,17 @@ main(int argc, char **argv)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     g_autoptr(TuiApp) app = tui_app_new(config, keymap, loop);
     app->exit_when_drawn = exit_when_drawn;
+    /* The bus connection is made in GDBus's threads: asked first, it goes on while
+     * curses reads the terminfo and draws the first screen. */
+    tui_app_start(app, profile);
+    if (app->quitting) {
+        fprintf(stderr, "%s\n", app->exit_message);
+        return app->exit_code;
+    }
     if (!tui_screen_start(app, paste, &error)) {
         fprintf(stderr, "libervia-tui: %s\n", error->message);
         return 1;
     }
-    tui_app_start(app, profile);
     g_main_loop_run(loop);
     tui_screen_stop();
     if (app->exit_message != NULL)

@@ -1,6 +1,7 @@
 /* tui-notify: desktop notifications or the bell (see tui-notify.h). The
- * notification call is asynchronous; when it fails (no session bus, nobody owns
- * the name) the bell rings instead, and auto mode stops trying the bus. */
+ * owner of the notification name is watched and the call is asynchronous: nothing
+ * waits for the bus. Without a server (no session bus, nobody owns the name), or
+ * when the call fails, the bell rings instead. */
 #include "tui-notify.h"
 
 #include <gio/gio.h>
@@ -22,10 +23,30 @@ struct _TuiNotify {
     NotifyMode mode;
     TuiBellFunc bell;
     gpointer bell_data;
-    gboolean bus_failed; /* auto: the bus had no notification server */
-    guint32 last_id;     /* replaced by the next notification, not stacked */
+    guint watch;             /* of NOTIFY_NAME on the session bus */
+    GDBusConnection *server; /* while a server owns the name, else NULL */
+    guint32 last_id;         /* replaced by the next notification, not stacked */
     GCancellable *cancellable;
 };
+
+/* The name's owner is followed, not asked at each message: nothing waits for the
+ * bus, and a notification server that starts or stops later is noticed. */
+static void
+on_server_appeared(GDBusConnection *connection, const char *name, const char *owner,
+                   gpointer user_data)
+{
+    TuiNotify *notify = user_data;
+
+    g_set_object(&notify->server, connection);
+}
+
+static void
+on_server_vanished(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+    TuiNotify *notify = user_data;
+
+    g_clear_object(&notify->server);
+}
 
 TuiNotify *
 tui_notify_new(LvConfig *config, TuiBellFunc bell, gpointer bell_data, GError **error)
@@ -51,6 +72,13 @@ tui_notify_new(LvConfig *config, TuiBellFunc bell, gpointer bell_data, GError **
     notify->bell = bell;
     notify->bell_data = bell_data;
     notify->cancellable = g_cancellable_new();
+    /* desktop: a server that D-Bus can start is started. */
+    if (notify->mode == NOTIFY_AUTO || notify->mode == NOTIFY_DESKTOP)
+        notify->watch = g_bus_watch_name(G_BUS_TYPE_SESSION, NOTIFY_NAME,
+                                         notify->mode == NOTIFY_DESKTOP
+                                                 ? G_BUS_NAME_WATCHER_FLAGS_AUTO_START
+                                                 : G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                         on_server_appeared, on_server_vanished, notify, NULL);
     return notify;
 }
 
@@ -59,10 +87,20 @@ tui_notify_free(TuiNotify *notify)
 {
     if (notify == NULL)
         return;
+    if (notify->watch != 0)
+        g_bus_unwatch_name(notify->watch);
+    g_clear_object(&notify->server);
     /* A reply still on its way finds the cancellable cancelled, not freed memory. */
     g_cancellable_cancel(notify->cancellable);
     g_object_unref(notify->cancellable);
     g_free(notify);
+}
+
+static void
+ring(TuiNotify *notify)
+{
+    if (notify->bell != NULL)
+        notify->bell(notify->bell_data);
 }
 
 static void
@@ -76,10 +114,7 @@ on_notified(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     TuiNotify *notify = user_data;
     if (reply == NULL) {
-        if (notify->mode == NOTIFY_AUTO)
-            notify->bus_failed = TRUE;
-        if (notify->bell != NULL)
-            notify->bell(notify->bell_data);
+        ring(notify);
         return;
     }
     g_variant_get(reply, "(u)", &notify->last_id);
@@ -90,12 +125,8 @@ tui_notify_send(TuiNotify *notify, const char *title, const char *body)
 {
     if (notify->mode == NOTIFY_NONE)
         return;
-    g_autoptr(GDBusConnection) bus = notify->mode == NOTIFY_BELL || notify->bus_failed
-                                             ? NULL
-                                             : g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
-    if (bus == NULL) {
-        if (notify->bell != NULL)
-            notify->bell(notify->bell_data);
+    if (notify->server == NULL) {
+        ring(notify);
         return;
     }
     /* The body is markup for many servers: network text is escaped. */
@@ -105,11 +136,9 @@ tui_notify_send(TuiNotify *notify, const char *title, const char *body)
     GVariantBuilder actions, hints;
     g_variant_builder_init(&actions, G_VARIANT_TYPE("as"));
     g_variant_builder_init(&hints, G_VARIANT_TYPE("a{sv}"));
-    g_dbus_connection_call(bus, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, "Notify",
+    g_dbus_connection_call(notify->server, NOTIFY_NAME, NOTIFY_PATH, NOTIFY_NAME, "Notify",
                            g_variant_new("(susssasa{sv}i)", "Libervia", notify->last_id, "",
                                          clean_title, escaped, &actions, &hints, (gint32)-1),
-                           G_VARIANT_TYPE("(u)"),
-                           notify->mode == NOTIFY_AUTO ? G_DBUS_CALL_FLAGS_NO_AUTO_START
-                                                       : G_DBUS_CALL_FLAGS_NONE,
-                           5000, notify->cancellable, on_notified, notify);
+                           G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000,
+                           notify->cancellable, on_notified, notify);
 }

@@ -62,10 +62,10 @@ start_failed(TuiApp *app, const GError *error)
         tui_app_quit(app, lv_error_exit_code(error), message);
         return;
     }
-    app->phase = TUI_PHASE_CHOOSER;
     g_free(app->prompt_error);
     app->prompt_error = g_strdup(error->message);
-    tui_app_redraw(app);
+    /* Listed again: a profile just created is there even when it could not connect. */
+    tui_profile_choose(app);
 }
 
 typedef struct {

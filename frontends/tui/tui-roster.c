@@ -36,7 +36,15 @@ struct _TuiRoster {
     GHashTable *rooms;     /* room jid set */
     GHashTable *unread;    /* bare jid → count */
     gboolean show_offline;
+    GPtrArray *rows; /* the layout, kept until the next change: every draw asks it */
 };
+
+/* Any change to what the rows show: they are laid out again when next asked. */
+static void
+changed(TuiRoster *roster)
+{
+    g_clear_pointer(&roster->rows, g_ptr_array_unref);
+}
 
 static void
 contact_free(Contact *contact)
@@ -78,6 +86,7 @@ tui_roster_free(TuiRoster *roster)
     g_hash_table_unref(roster->presences);
     g_hash_table_unref(roster->rooms);
     g_hash_table_unref(roster->unread);
+    changed(roster);
     g_free(roster);
 }
 
@@ -92,12 +101,14 @@ tui_roster_set_contact(TuiRoster *roster, const char *jid, const char *name,
     contact->sort_key = g_utf8_collate_key(contact->name, -1);
     contact->groups = g_strdupv((char **)groups);
     g_hash_table_replace(roster->contacts, contact->jid, contact);
+    changed(roster);
 }
 
 void
 tui_roster_remove_contact(TuiRoster *roster, const char *jid)
 {
     g_hash_table_remove(roster->contacts, jid);
+    changed(roster);
 }
 
 gboolean
@@ -112,6 +123,7 @@ tui_roster_clear(TuiRoster *roster)
     g_hash_table_remove_all(roster->contacts);
     g_hash_table_remove_all(roster->presences);
     g_hash_table_remove_all(roster->rooms);
+    changed(roster);
 }
 
 void
@@ -123,6 +135,7 @@ tui_roster_set_presence(TuiRoster *roster, const char *full_jid, const char *sho
     const char *resource = slash != NULL ? slash + 1 : "";
     GHashTable *resources = g_hash_table_lookup(roster->presences, bare);
 
+    changed(roster);
     if (g_str_equal(show, "unavailable")) {
         if (resources != NULL)
             g_hash_table_remove(resources, resource);
@@ -161,12 +174,14 @@ void
 tui_roster_add_room(TuiRoster *roster, const char *room_jid)
 {
     g_hash_table_add(roster->rooms, g_strdup(room_jid));
+    changed(roster);
 }
 
 void
 tui_roster_remove_room(TuiRoster *roster, const char *room_jid)
 {
     g_hash_table_remove(roster->rooms, room_jid);
+    changed(roster);
 }
 
 gboolean
@@ -178,6 +193,7 @@ tui_roster_has_room(TuiRoster *roster, const char *room_jid)
 void
 tui_roster_set_unread(TuiRoster *roster, const char *jid, guint unread)
 {
+    changed(roster);
     if (unread == 0)
         g_hash_table_remove(roster->unread, jid);
     else
@@ -188,6 +204,7 @@ void
 tui_roster_set_show_offline(TuiRoster *roster, gboolean show)
 {
     roster->show_offline = show;
+    changed(roster);
 }
 
 gboolean
@@ -284,8 +301,8 @@ add_room_rows(TuiRoster *roster, GPtrArray *rows)
                                       unread_of(roster, rooms->pdata[i])));
 }
 
-GPtrArray *
-tui_roster_dup_rows(TuiRoster *roster)
+static GPtrArray *
+layout_rows(TuiRoster *roster)
 {
     GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
     g_autoptr(GPtrArray) sorted = table_items(roster->contacts, TRUE);
@@ -316,4 +333,12 @@ tui_roster_show_mark(const char *show)
     if (g_str_equal(show, "dnd"))
         return "!";
     return "+";
+}
+
+GPtrArray *
+tui_roster_dup_rows(TuiRoster *roster)
+{
+    if (roster->rows == NULL)
+        roster->rows = layout_rows(roster);
+    return g_ptr_array_ref(roster->rows);
 }

@@ -57,7 +57,9 @@ guint tui_roster_count_contacts(TuiRoster *roster);
 
 /* The rows to draw: the rooms first ("Rooms"), then each group in name order
  * (contacts without a group last, under "(no group)"), contacts by label; a
- * contact in two groups is listed in both (transfer full: TuiRosterRow*). */
+ * contact in two groups is listed in both (transfer full: TuiRosterRow*). The
+ * array is laid out once and shared until the roster changes: read it, never
+ * change it. */
 GPtrArray *tui_roster_dup_rows(TuiRoster *roster);
 
 /* The text of @show for the list: a one-character mark (transfer none). */

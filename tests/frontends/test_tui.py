@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +20,12 @@ import tuiharness as t  # noqa: E402
 h = t.h
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "main-80x24.txt")
 ROOM = "tea@conference.localhost"
+
+
+def columns(text):
+    """The terminal columns of @text: wide characters take 2, combining marks 0."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class Tui(h.LvTestCase):
@@ -48,6 +55,7 @@ class Tui(h.LvTestCase):
             thread.join()
         cls.bob_peer, cls.carol_peer = peers["bob"], peers["carol"]
         # A long history with carol, stored before the TUI starts.
+        cls.dora = cls.prosody.register("dora", "dora-pw")
         cls.carol_peer.send(cls.alice, 1000, "old")
         h.wait_for(lambda: cls.history_count(cls.carol) >= 1000, 30, 0.2, "1,000 messages stored")
         cls.tui = t.Tmux(cls.env, [t.TUI, "-p", "alice"])
@@ -113,18 +121,43 @@ class Tui(h.LvTestCase):
         self.tui.keys("Enter")
         self.tui.wait(lambda s: s.splitlines()[0].startswith(" " + self.bob) and "[INSERT]" in s,
                       10, "bob's chat")
-        self.tui.text("hello bob, ça va? 👋")
+        self.tui.text("hello bob, ça va? 👋 漢字")
         self.tui.keys("Enter")
-        h.wait_for(lambda: "hello bob, ça va? 👋" in self.bob_peer.received(), 15, 0.05,
+        # Wide characters and emoji drawn in their two columns: no line overflows.
+        screen = self.tui.wait_text("<alice> hello bob, ça va? 👋 漢字")
+        self.assertTrue(all(columns(line) <= 80 for line in screen.splitlines()), screen)
+        h.wait_for(lambda: "hello bob, ça va? 👋 漢字" in self.bob_peer.received(), 15, 0.05,
                    "bob to get it")
         self.bob_peer.send(self.alice, 1, "from-bob")
         self.tui.wait_text("<bob> from-bob 0")
         # A message in another chat: unread count, then ctrl-n opens it.
+        bells = self.tui.bells()
         self.carol_peer.send(self.alice, 1, "ping-carol")
         self.tui.wait_text("Carol (1)")
+        # No notification server on this bus: the terminal bell rang.
+        h.wait_for(lambda: self.tui.bells() > bells, 10, 0.05, "the bell")
         self.tui.keys("C-n")
         self.tui.wait_text("ping-carol 0")
         self.assertNotIn("Carol (1)", self.tui.screen())
+
+    def test_2_notification(self):
+        # A notification server (standing for the desktop) appears on the bus: a
+        # message in a chat without focus goes to it, and the bell stays quiet.
+        recorder = subprocess.Popen([os.path.join(h.BUILD_ROOT, "tests", "frontends",
+                                                  "lv-notify-recorder")], env=self.env,
+                                    stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.addCleanup(recorder.kill)
+        self.assertEqual(recorder.stdout.readline().strip(), "READY")
+        # The bus told the TUI of the name's new owner before the recorder's READY;
+        # the keys of open_chat come after it.
+        self.open_chat(self.carol)
+        bells = self.tui.bells()
+        self.bob_peer.send(self.alice, 1, "notify-me")
+        self.assertEqual(recorder.stdout.readline().strip(), "NOTIFY bob\tnotify-me 0")
+        self.tui.wait_text("Bob (1)")
+        self.assertEqual(self.tui.bells(), bells)
+        recorder.kill()
+        recorder.wait()
 
     def test_3_bracketed_paste(self):
         self.open_chat(self.bob)
@@ -133,6 +166,26 @@ class Tui(h.LvTestCase):
         self.tui.keys("Enter")
         h.wait_for(lambda: "line one line two" in self.bob_peer.received(), 15, 0.05,
                    "one message of two lines")
+
+    def test_3_chat_states(self):
+        # XEP-0085: bob's client says it has chat states (and the TUI shows his).
+        self.bob_peer.send_chat_state(self.alice, "composing")
+        self.open_chat(self.bob)
+        self.tui.wait_text("(composing)")
+        self.bob_peer.send_chat_state(self.alice, "active")
+        before = len(self.bob_peer.chat_states())
+        self.tui.text("typing")
+        h.wait_for(lambda: self.bob_peer.chat_states()[before:] == ["composing"], 10, 0.05,
+                   "<composing/> at bob")
+        # A few seconds without a key: paused.
+        h.wait_for(lambda: self.bob_peer.chat_states()[before:] == ["composing", "paused"], 12,
+                   0.05, "<paused/> at bob")
+        # Typing again within 10 s of the first: no second <composing/> (no flood);
+        # the message carries <active/>, and no pause follows it.
+        self.tui.text(" more")
+        self.tui.keys("Enter")
+        h.wait_for(lambda: "typing more" in self.bob_peer.received(), 15, 0.05, "the message")
+        self.assertEqual(self.bob_peer.chat_states()[before:], ["composing", "paused", "active"])
 
     def test_4_hostile_text(self):
         # Through XMPP: C1 controls, bidi override, carriage return, a fake line,
@@ -175,6 +228,27 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.text("hello room")
         self.tui.keys("Enter")
         self.tui.wait_text("<alice> hello room")
+        # Nick completion (Shift-Tab, as in Libervia): carol joins as "carolyn".
+        self.carol_peer.join_room(ROOM, "carolyn")
+        self.tui.wait_text("│carolyn")
+        self.tui.text("car")
+        self.tui.keys("BTab")
+        self.tui.wait_text("> carolyn:")
+        self.tui.text(" welcome")
+        self.tui.keys("Enter")
+        self.tui.wait_text("<alice> carolyn: welcome")
+        # Tab and ctrl-arrows move the focus: contacts, chat, occupants.
+        self.escape_to_normal()
+        self.tui.keys("Tab")
+        self.tui.wait_text("[NORMAL] occupants")
+        self.tui.keys("Tab")
+        self.tui.wait_text("[NORMAL] contacts")
+        self.tui.keys("C-Right")
+        self.tui.wait_text("[NORMAL] chat")
+        self.tui.keys("C-Left")
+        self.tui.wait_text("[NORMAL] contacts")
+        self.tui.keys("C-Right")
+        self.tui.wait_text("[NORMAL] chat")
         self.escape_to_normal()
         self.tui.text(":topic Tea time")
         self.tui.keys("Enter")
@@ -191,6 +265,38 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
             self.assertRegex(lines[height - 2], r"^ \[(NORMAL|INSERT)\]")
             self.assertTrue(all(len(line) <= width for line in lines))
 
+    def test_6_commands_offline_wide(self):
+        self.escape_to_normal()
+        self.tui.text(":add dave@localhost")
+        self.tui.keys("Enter")
+        self.tui.wait_text("asked dave@localhost to share presences")
+        h.wait_for(lambda: "dave@localhost" in h.li(self.env, "roster", "get", "-p",
+                                                   "alice").stdout, 15, 0.1, "dave in the roster")
+        # An offline contact with a wide, emoji and combining name: hidden, then
+        # shown by meta d, its row exactly as wide as the list.
+        name = "山田😀e\u0301"
+        r = h.li(self.env, "roster", "add", "erin@localhost", "-n", name, "-g", "friends",
+                 "-p", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        h.wait_for(lambda: "erin@localhost" in h.li(self.env, "roster", "get", "-p",
+                                                   "alice").stdout, 15, 0.1, "erin in the roster")
+        self.assertNotIn("山田", self.tui.screen())
+        self.tui.keys("M-d")
+        screen = self.tui.wait_text("山田😀")
+        row = [line for line in screen.splitlines() if "山田😀" in line][0]
+        self.assertEqual(columns(row.split("│")[0]), 20, row)
+        self.assertIn("dave@localhost", screen)
+        self.tui.keys("M-d")
+        self.tui.wait(lambda s: "山田" not in s, 10, "the offline contacts hidden again")
+        # :status, :help.
+        self.tui.text(":status away out for lunch")
+        self.tui.keys("Enter")
+        self.tui.wait_text("status: away")
+        self.tui.text(":help")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: re.search(r"ctrl x +quit \(APP_QUIT\)", s) or
+                      re.search(r"\([A-Z_]+\)\s*│?$", s, re.M), 10, "the help")
+
     def test_7_history_page_up(self):
         self.open_chat(self.carol)
         self.tui.wait_text("old 999")
@@ -205,18 +311,55 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.wait(lambda s: re.search(r"<carol> old 0$", s, re.M), 10, "the oldest message")
         self.tui.keys("G")
         self.tui.wait_text("ping-carol 0")
+        # :history N shows the last N messages; :search finds by words.
+        self.tui.text(":history 5")
+        self.tui.keys("Enter")
+        self.tui.wait(lambda s: len(re.findall(r"\d\d:\d\d <", s)) == 5 and
+                      "ping-carol 0" in s, 15, "the last 5 messages")
+        self.escape_to_normal()
+        self.tui.text(":search 997")
+        self.tui.keys("Enter")
+        screen = self.tui.wait_text("1 messages found")
+        self.assertIn("old 997", screen)
 
-    def test_8_vt100_without_colours(self):
-        # Without -p: the profile chooser first.
-        other = t.Tmux(self.env, [t.TUI], term="vt100")
+    def test_8_vt100_chooser_create_keys(self):
+        # Without -p: the profile chooser, on vt100, with a libervia.conf whose
+        # [tui] changes the quit key (KEY_APP_QUIT).
+        config = os.path.join(self.home.root, "tui-keys.conf")
+        with open(self.home.config_path) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text + "\n[tui]\nKEY_APP_QUIT = ctrl q\n")
+        other = t.Tmux(dict(self.env, LIBERVIA_CONFIG=config), [t.TUI], term="vt100")
         other.wait(lambda s: "choose a profile" in s and "> alice" in s, 20, "the chooser")
         self.assertIn("[ create a new profile ]", other.screen())
-        other.keys("Enter")
-        other.wait(lambda s: "Bob" in s and "[NORMAL]" in s, 20, "the vt100 screen")
+        # Create dora (with a profile password), which connects at once.
+        other.keys("Down", "Enter")
+        for label, answer in (("New profile name:", "dora"),
+                              ("XMPP address", self.dora),
+                              ("XMPP password:", "dora-pw"),
+                              ("Profile password (empty for none):", "dora-secret")):
+            other.wait_text(label)
+            other.text(answer)
+            other.keys("Enter")
+        # Our Prosody listens on a port of its own: the new profile cannot connect
+        # until told, and is listed in the chooser again with the error.
+        other.wait(lambda s: "cannot reach the server" in s and "> alice" in s and "dora" in s,
+                   30, "the connection error")
+        for param, value in (("Force server", "127.0.0.1"),
+                             ("Force port", str(self.prosody.c2s_port))):
+            r = h.li(self.env, "param", "set", "Connection", param, value, "-p", "dora", "--pwd",
+                     "dora-secret")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        other.keys("Down", "Enter")
+        other.wait(lambda s: self.dora in s.splitlines()[0] and "[NORMAL]" in s, 30,
+                   "dora's main screen")
         raw = other.screen(escapes=True)
         self.assertFalse(re.search(r"\x1b\[[0-9;]*(3[0-7]|38;)", raw), "a colour on vt100")
-        other.keys("C-x")
+        other.keys("C-x")  # not the quit key any more
+        other.keys("C-q")
         self.assertEqual(other.exit_status(), 0)
+        other.stop()
 
     def test_9_backend_restart(self):
         type(self).backend.stop()
@@ -231,18 +374,45 @@ c.send_message(mto={self.alice!r}, mbody={body!r}, mtype="chat")
         self.tui.keys("Enter")
         h.wait_for(lambda: "after restart" in self.bob_peer.received(), 20, 0.05,
                    "a message after the restart")
+        # dora's session did not survive the restart: her profile password is asked,
+        # a wrong one is said so, the right one goes in.
+        again = t.Tmux(self.env, [t.TUI, "-p", "dora"])
+        again.wait_text("Profile password:", 20)
+        again.text("not-it")
+        again.keys("Enter")
+        again.wait_text("wrong password", 20)
+        again.text("dora-secret")
+        again.keys("Enter")
+        again.wait(lambda s: self.dora in s.splitlines()[0] and "[NORMAL]" in s, 30,
+                   "dora's main screen")
+        self.assertNotIn("dora-secret", again.screen())
+        again.keys("C-x")
+        self.assertEqual(again.exit_status(), 0)
+        again.stop()
 
     def alternate_screen(self, tmux):
         return tmux.tmux("display-message", "-p", "-t", "t", "#{alternate_on}").strip()
 
     def test_z_terminal_restored(self):
-        ways = (("quit", 0), (signal.SIGTERM, 128 + 15), (signal.SIGSEGV, 128 + 11))
+        ways = (("quit", 0), ("ctrl-c", 0), (signal.SIGTERM, 128 + 15),
+                (signal.SIGSEGV, 128 + 11))
         tuis = [t.Tmux(self.env, [t.TUI, "-p", "alice"]) for _ in ways]
         for (how, status), other in zip(ways, tuis):
             other.wait_text("[NORMAL]", 20)
             self.assertEqual(self.alternate_screen(other), "1")
             if how == "quit":
                 other.keys("C-x")
+            elif how == "ctrl-c":
+                # The first one only clears the line and says how to quit.
+                other.keys("i")
+                other.text("half typed")
+                other.wait_text("> half typed")
+                other.keys("C-c")
+                screen = other.wait_text("ctrl c again quits")
+                self.assertNotIn("half typed", screen)
+                self.assertFalse(os.path.exists(other.status_file) and
+                                 open(other.status_file).read().strip())
+                other.keys("C-c")
             else:
                 pid = int(subprocess.run(["pgrep", "-P", str(other.pane_pid()), "-f",
                                           "libervia-tui"], capture_output=True,

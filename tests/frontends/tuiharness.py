@@ -19,6 +19,7 @@ class Tmux:
         self.socket = "lv-tui-" + os.path.basename(tempfile.mkdtemp(prefix=""))
         self.status_file = tempfile.mktemp(prefix="lv-tui-status-")
         self.log_file = tempfile.mktemp(prefix="lv-tui-log-")
+        self.bell_file = tempfile.mktemp(prefix="lv-tui-bell-")
         command = " ".join(_quote(a) for a in args) + f" 2>>{self.log_file}"
         if term is not None:
             command = f"TERM={term} {command}"
@@ -29,6 +30,10 @@ class Tmux:
                   "-s", "t", command)
         self.tmux("set-option", "-g", "remain-on-exit", "on")
         self.tmux("set-option", "-g", "window-size", "manual")
+        # Each bell of the TUI (BEL on its terminal) adds a line to bell_file.
+        self.tmux("set-option", "-g", "monitor-bell", "on")
+        self.tmux("set-option", "-g", "bell-action", "any")
+        self.tmux("set-hook", "-g", "alert-bell", f"run-shell 'echo bell >> {self.bell_file}'")
         h.at_teardown(self.stop)
 
     def tmux(self, *args, check=True):
@@ -81,6 +86,13 @@ class Tmux:
         with open(self.status_file) as f:
             return int(f.read().strip())
 
+    def bells(self):
+        """How many times the TUI rang the terminal bell."""
+        if not os.path.exists(self.bell_file):
+            return 0
+        with open(self.bell_file) as f:
+            return len(f.readlines())
+
     def pane_pid(self):
         return int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
 
@@ -93,7 +105,7 @@ class Tmux:
 
     def stop(self):
         self.tmux("kill-server", check=False)
-        for path in (self.status_file, self.log_file):
+        for path in (self.status_file, self.log_file, self.bell_file):
             if os.path.exists(path):
                 os.unlink(path)
 

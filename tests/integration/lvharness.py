@@ -740,6 +740,9 @@ class C(slixmpp.ClientXMPP):
         super().__init__(jid, password)
         s.add_event_handler("session_start", s.started)
         s.add_event_handler("message", s.got)
+        s.register_plugin("xep_0085")  # chat states, with a body or without
+        s.add_event_handler("chatstate", s.got_state)
+        s.register_plugin("xep_0045")  # join_room()
     async def started(s, e):
         await s.get_roster()
         s.send_presence()
@@ -747,6 +750,8 @@ class C(slixmpp.ClientXMPP):
     def got(s, m):
         if m["body"]:
             print("GOT " + m["body"].replace("\n", " "), flush=True)
+    def got_state(s, m):
+        print("STATE " + m["chat_state"], flush=True)
 jid, password, ca, port = sys.argv[1:5]
 c = C(jid, password)
 c.ssl_context = ssl.create_default_context(cafile=ca)
@@ -761,6 +766,18 @@ def commands():
                 loop.call_soon_threadsafe(
                     lambda b=body: c.send_message(mto=to, mbody=b, mtype="chat"))
             loop.call_soon_threadsafe(lambda: print("SENT", flush=True))
+        elif words[0] == "state":
+            def state(to=words[1], name=words[2]):
+                m = c.make_message(mto=to, mtype="chat")
+                m["chat_state"] = name
+                m.send()
+                print("SENT", flush=True)
+            loop.call_soon_threadsafe(state)
+        elif words[0] == "join":
+            def join(room=words[1], nick=words[2]):
+                c.plugin["xep_0045"].join_muc(room, nick)
+                print("SENT", flush=True)
+            loop.call_soon_threadsafe(join)
         elif words[0] == "quit":
             loop.call_soon_threadsafe(c.disconnect)
             return
@@ -788,6 +805,24 @@ print("DONE", flush=True)
 
     def received(self):
         return [line[4:] for line in self.copy() if line.startswith("GOT ")]
+
+    def send_chat_state(self, to, name):
+        """A message with only the XEP-0085 state @name (active, composing…)."""
+        sent = self._copy().count("SENT")
+        self.proc.stdin.write(f"state {to} {name}\n")
+        self.proc.stdin.flush()
+        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the state to go")
+
+    def join_room(self, room, nick):
+        """Joins the room @room as @nick (and stays in it)."""
+        sent = self._copy().count("SENT")
+        self.proc.stdin.write(f"join {room} {nick}\n")
+        self.proc.stdin.flush()
+        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the join to go")
+
+    def chat_states(self):
+        """The chat states received, in order (active, composing, paused…)."""
+        return [line[6:] for line in self._copy() if line.startswith("STATE ")]
 
     def stop(self):
         if self.proc.poll() is None:
