@@ -808,21 +808,21 @@ print("DONE", flush=True)
 
     def send_chat_state(self, to, name):
         """A message with only the XEP-0085 state @name (active, composing…)."""
-        sent = self._copy().count("SENT")
+        sent = self.copy().count("SENT")
         self.proc.stdin.write(f"state {to} {name}\n")
         self.proc.stdin.flush()
-        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the state to go")
+        wait_for(lambda: self.copy().count("SENT") > sent, 30, 0.05, "the state to go")
 
     def join_room(self, room, nick):
         """Joins the room @room as @nick (and stays in it)."""
-        sent = self._copy().count("SENT")
+        sent = self.copy().count("SENT")
         self.proc.stdin.write(f"join {room} {nick}\n")
         self.proc.stdin.flush()
-        wait_for(lambda: self._copy().count("SENT") > sent, 30, 0.05, "the join to go")
+        wait_for(lambda: self.copy().count("SENT") > sent, 30, 0.05, "the join to go")
 
     def chat_states(self):
         """The chat states received, in order (active, composing, paused…)."""
-        return [line[6:] for line in self._copy() if line.startswith("STATE ")]
+        return [line[6:] for line in self.copy() if line.startswith("STATE ")]
 
     def stop(self):
         if self.proc.poll() is None:
