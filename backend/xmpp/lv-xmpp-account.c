@@ -518,8 +518,10 @@ do_stop(gpointer data)
 {
     LvXmppAccount *account = data;
 
+    /* Nothing will resume: the stream-management state kept after a failed attempt
+     * (libstrophe allocates it in xmpp_connect_client) and its context go too. */
+    account->leaving = TRUE;
     if (account->conn != NULL && xmpp_conn_is_connected(account->conn)) {
-        account->leaving = TRUE;
         xmpp_disconnect(account->conn);
         lv_xmpp_account_drain(
                 account); /* the closing </stream> goes out; we do not wait for the reply */
