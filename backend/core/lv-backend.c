@@ -7,6 +7,7 @@
 #include "lv-paths.h"
 #include "lv-plugins.h"
 #include "lv-profiles.h"
+#include "lv-signal-coalesce.h"
 #include "lv-storage.h"
 
 typedef struct {
@@ -27,7 +28,10 @@ struct _LvBackend {
     GPtrArray *ready_waiters; /* LvInvocation* of getReady calls made too early */
     GArray *sinks;            /* LvSignalSink */
     guint next_sink_id;
+    LvSignalCoalescer *coalescer; /* presence floods (S17) */
 };
+
+static void fan_out(const char *name, GVariant *args, gpointer user_data);
 
 LvBackend *
 lv_backend_new(LvConfig *config, GError **error)
@@ -49,6 +53,7 @@ lv_backend_new(LvConfig *config, GError **error)
     backend->namespaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     backend->ready_waiters = g_ptr_array_new();
     backend->sinks = g_array_new(FALSE, FALSE, sizeof(LvSignalSink));
+    backend->coalescer = lv_signal_coalescer_new(fan_out, backend);
     lv_backend_register_methods(backend, lv_core_methods());
     lv_backend_register_methods(backend, lv_profile_methods());
     lv_backend_register_methods(backend, lv_param_methods());
@@ -75,6 +80,7 @@ lv_backend_free(LvBackend *backend)
     lv_connections_free(backend->connections); /* closes the streams */
     lv_profiles_free(backend->profiles);       /* wipes the session keys */
     lv_storage_close(backend->storage);
+    lv_signal_coalescer_free(backend->coalescer);
     g_array_unref(backend->sinks); /* last: closing the streams may still signal */
     g_hash_table_unref(backend->namespaces);
     g_hash_table_unref(backend->methods);
@@ -180,10 +186,10 @@ lv_backend_dispatch(LvBackend *backend, LvInvocation *invocation)
     func(backend, invocation);
 }
 
-void
-lv_backend_emit_signal(LvBackend *backend, const char *name, GVariant *params)
+static void
+fan_out(const char *name, GVariant *args, gpointer user_data)
 {
-    g_autoptr(GVariant) args = g_variant_ref_sink(params != NULL ? params : g_variant_new("()"));
+    LvBackend *backend = user_data;
     const char *interface_name = lv_bridge_interface_lookup_signal(name);
 
     if (interface_name == NULL) {
@@ -194,6 +200,21 @@ lv_backend_emit_signal(LvBackend *backend, const char *name, GVariant *params)
         LvSignalSink *sink = &g_array_index(backend->sinks, LvSignalSink, i);
         sink->func(interface_name, name, args, sink->user_data);
     }
+}
+
+void
+lv_backend_emit_signal(LvBackend *backend, const char *name, GVariant *params)
+{
+    g_autoptr(GVariant) args = g_variant_ref_sink(params != NULL ? params : g_variant_new("()"));
+
+    /* A profile's last presences come before its disconnection, not after. */
+    if (g_str_equal(name, "disconnected") && g_variant_is_of_type(args, G_VARIANT_TYPE("(s)"))) {
+        const char *profile = NULL;
+        g_variant_get(args, "(&s)", &profile);
+        lv_signal_coalescer_flush_profile(backend->coalescer, profile);
+    }
+    if (!lv_signal_coalescer_offer(backend->coalescer, name, args))
+        fan_out(name, args, backend);
 }
 
 guint

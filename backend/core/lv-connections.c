@@ -342,8 +342,8 @@ settings_for(LvConnections *connections, const LvStoredProfile *profile, GError 
 {
     LvProfiles *profiles = lv_backend_get_profiles(connections->backend);
     const char *names[] = {
-        "JabberID", "Password",          "Force server", "Force port",
-        "CA file",  "check_certificate", "Priority",     "Trusted certificate"
+        "JabberID",          "Password", "Force server",        "Force port",     "CA file",
+        "check_certificate", "Priority", "Trusted certificate", "allow_plaintext"
     };
     char *values[G_N_ELEMENTS(names)] = { NULL };
     g_autoptr(LvXmppSettings) settings = g_new0(LvXmppSettings, 1);
@@ -366,6 +366,7 @@ settings_for(LvConnections *connections, const LvStoredProfile *profile, GError 
         settings->check_certificate = g_strcmp0(values[5], "false") != 0;
         settings->priority = (int)g_ascii_strtoll(values[6], NULL, 10);
         settings->trusted_fingerprint = values[7][0] != '\0' ? g_strdup(values[7]) : NULL;
+        settings->allow_plaintext = g_strcmp0(values[8], "true") == 0;
         resolve_host(connections, settings, values[2], values[3]);
     }
     lv_crypto_wipe(values[1]);

@@ -33,6 +33,10 @@ static const LvParamDef params[] = {
       "SHA-256 fingerprint of a server certificate to accept though it does not verify "
       "(self-signed); empty: none",
       LV_PARAM_STRING, "", 50, NO_RANGE },
+    { "Connection", "allow_plaintext",
+      "Allow a server without TLS (everything but the password in clear; only with "
+      "SCRAM: PLAIN is never sent in clear)",
+      LV_PARAM_BOOL, "false", 4, NO_RANGE },
     { NULL },
 };
 

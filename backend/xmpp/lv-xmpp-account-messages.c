@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lv-error.h"
+#include "lv-xmlui.h"
 #include "lv-xmpp-account-private.h"
 #include "lv-xmpp-iq.h"
 #include "lv-xmpp-message.h"
@@ -52,6 +53,21 @@ post_signals(LvXmppAccount *account, GPtrArray *signals)
 
 static gboolean on_retry(gpointer data);
 
+/* Tells the frontends as Libervia 0.9 tells them of a backend-side problem: an
+ * actionNew signal whose XMLUI is a note (no security limit: anyone may see it). */
+static void
+announce_storage(LvXmppAccount *account, const char *level, const char *text)
+{
+    g_autofree char *xmlui = lv_xmlui_note_new("Message storage", text, level);
+    g_autofree char *id = g_uuid_string_random();
+    GVariantBuilder data;
+
+    g_variant_builder_init(&data, G_VARIANT_TYPE("a{ss}"));
+    g_variant_builder_add(&data, "{ss}", "xmlui", xmlui);
+    lv_xmpp_account_post(account, LV_XMPP_EVENT_SIGNAL, "actionNew",
+                         g_variant_new("(a{ss}si)", &data, id, -1), NULL);
+}
+
 /* Once caught up, the live stream is contiguous with the archive: its newest id
  * from our archive is where the next catch-up starts. */
 static void
@@ -91,18 +107,29 @@ lv_xmpp_messages_flush(LvXmppAccount *account)
         /* libstrophe acks them anyway: keep them and try again; MAM is the backstop
          * if we die first (the catch-up point did not move). Said once per outage:
          * a full disk would otherwise fill the log every second. */
-        if (account->store_failures++ == 0)
+        if (account->store_failures++ == 0) {
+            g_autofree char *text = g_strdup_printf(
+                    "Incoming messages cannot be stored: %s. They are kept in memory and "
+                    "retried; the server's archive gives them back if the backend stops first.",
+                    error->message);
             g_warning("%s: %u messages not stored yet (kept in memory, retried every %d ms; "
                       "the archive catch-up point stays where it was): %s",
                       account->profile, account->batch->len, RETRY_MS, error->message);
+            announce_storage(account, LV_XMLUI_LEVEL_ERROR, text);
+        }
         account->retry = g_timeout_source_new(RETRY_MS);
         g_source_set_callback(account->retry, on_retry, account, NULL);
         g_source_attach(account->retry, account->context);
         return;
     }
-    if (account->store_failures > 0)
+    if (account->store_failures > 0) {
+        g_autofree char *text = g_strdup_printf(
+                "Incoming messages are stored again (%u that waited in memory are saved).",
+                account->batch->len);
         g_message("%s: messages stored again, %u of them, after %u failed attempts",
                   account->profile, account->batch->len, account->store_failures);
+        announce_storage(account, LV_XMLUI_LEVEL_INFO, text);
+    }
     account->store_failures = 0;
     advance_point(account);
     g_ptr_array_set_size(account->batch, 0);

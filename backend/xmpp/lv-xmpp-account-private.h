@@ -46,6 +46,9 @@ struct _LvXmppAccount {
     gboolean parse_error;        /* thread: the server sent invalid XML */
     gboolean closing_bad_stream; /* thread: we are closing it for that */
     GHashTable *iqs;             /* thread: request id → pending IQ request (lv-xmpp-iq.c) */
+    int fd;                      /* thread: the stream's socket, -1: none */
+    gboolean allow_plaintext;    /* thread: of this connection's settings */
+    gboolean plain_refused;      /* thread: only PLAIN offered in clear: cut before auth */
 
     const LvXmppStoreFuncs *store_funcs; /* thread (set before the first connection) */
     gpointer store;                      /* thread */
@@ -134,6 +137,11 @@ void lv_xmpp_roster_add_handlers(LvXmppAccount *account);
 void lv_xmpp_roster_connecting(LvXmppAccount *account, const LvXmppSettings *settings);
 /* Reads libstrophe's log line @msg of @area for the stream features. */
 void lv_xmpp_roster_log_line(LvXmppAccount *account, const char *area, const char *msg);
+
+/* lv-xmpp-account-plaintext.c: with allow_plaintext, sees the stream features in
+ * libstrophe's log line (@msg) before libstrophe acts on them, and cuts a stream
+ * without TLS whose only mechanism is PLAIN before the password goes out. */
+void lv_xmpp_plaintext_log_line(LvXmppAccount *account, const char *msg);
 
 /* Messages, carbons, MAM catch-up and the outbox (lv-xmpp-account-messages.c). */
 void lv_xmpp_messages_session_started(LvXmppAccount *account);

@@ -183,6 +183,7 @@ on_sockopt(xmpp_conn_t *conn, void *sock)
     LvXmppAccount *account = thread_account;
     int fd = *(int *)sock;
 
+    account->fd = fd;
     unwatch_socket(account);
     account->fd_source = g_source_new(&fd_source_funcs, sizeof(GSource));
     account->fd_tag = g_source_add_unix_fd(account->fd_source, fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
@@ -243,6 +244,7 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
      * open: a server that never closes it would hold us forever (case S12). */
     if (g_str_has_prefix(msg, "parse error"))
         account->parse_error = TRUE;
+    lv_xmpp_plaintext_log_line(account, msg);
     lv_xmpp_roster_log_line(account, area, msg);
     if (level >= XMPP_LEVEL_ERROR)
         g_message("%s: [%s] %s", account->profile, area, msg);
@@ -268,6 +270,7 @@ release_connection(LvXmppAccount *account)
         xmpp_conn_release(account->conn);
     }
     account->conn = NULL;
+    account->fd = -1;
     if (account->leaving && account->sm_state != NULL) {
         xmpp_free_sm_state(account->sm_state);
         account->sm_state = NULL;
@@ -301,6 +304,12 @@ failure_reason(LvXmppAccount *account, int error, xmpp_stream_error_t *stream_er
         return g_error_new(LV_ERROR, LV_ERROR_INVALID_CERTIFICATE,
                            "the server certificate for %s is not trusted: %s", account->jid,
                            account->cert_error);
+    if (account->plain_refused)
+        return g_error_new(LV_ERROR, LV_ERROR_PERMISSION,
+                           "the server of %s offers no TLS and no authentication but PLAIN: "
+                           "the password would travel in clear, refused (allow_plaintext "
+                           "accepts a stream without TLS only with SCRAM)",
+                           account->jid);
     if (account->parse_error)
         return g_error_new(LV_ERROR, LV_ERROR_NETWORK,
                            "the server of %s sent invalid XML: the stream was closed",
@@ -433,7 +442,9 @@ do_connect(gpointer data)
     ConnectRequest *request = data;
     LvXmppAccount *account = request->account;
     LvXmppSettings *settings = request->settings;
-    long flags = XMPP_CONN_FLAG_MANDATORY_TLS; /* else 0.12 falls back to plaintext */
+    /* Without MANDATORY_TLS, 0.12 falls back to plaintext: only when allowed. STARTTLS
+     * is still used whenever the server offers it. */
+    long flags = settings->allow_plaintext ? 0 : XMPP_CONN_FLAG_MANDATORY_TLS;
 
     /* A stream of another account cannot be resumed. */
     account->leaving = account->leaving || g_strcmp0(account->jid, settings->jid) != 0;
@@ -450,6 +461,9 @@ do_connect(gpointer data)
     account->auth_failed = account->leaving = account->session = account->resumed = FALSE;
     account->parse_error = account->closing_bad_stream = account->dead_stream = FALSE;
     account->socket_error = 0;
+    account->fd = -1;
+    account->allow_plaintext = settings->allow_plaintext;
+    account->plain_refused = FALSE;
     lv_xmpp_roster_connecting(account, settings);
     if (account->xctx == NULL) {
         account->logger = (xmpp_log_t){ on_strophe_log, account };
@@ -504,8 +518,10 @@ do_stop(gpointer data)
 {
     LvXmppAccount *account = data;
 
+    /* Nothing will resume: the stream-management state kept after a failed attempt
+     * (libstrophe allocates it in xmpp_connect_client) and its context go too. */
+    account->leaving = TRUE;
     if (account->conn != NULL && xmpp_conn_is_connected(account->conn)) {
-        account->leaving = TRUE;
         xmpp_disconnect(account->conn);
         lv_xmpp_account_drain(
                 account); /* the closing </stream> goes out; we do not wait for the reply */

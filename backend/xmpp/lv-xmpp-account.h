@@ -29,6 +29,8 @@ typedef struct {
     /* SHA-256 of a certificate accepted though it does not verify (hex, colons
      * allowed), NULL: none */
     char *trusted_fingerprint;
+    /* A stream without TLS is accepted (but never PLAIN on it) */
+    gboolean allow_plaintext;
 } LvXmppSettings;
 
 void lv_xmpp_settings_free(LvXmppSettings *settings);

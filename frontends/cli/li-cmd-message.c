@@ -2,7 +2,9 @@
  *
  * `send` reads the message from standard input, as Libervia's CLI does; `history`
  * (beyond Libervia 0.9, which has none) reads the local history; `monitor` prints
- * every messageNew signal as one JSON line, for scripts.
+ * every messageNew signal as one JSON line, for scripts, and the backend's notes
+ * (actionNew with an XMLUI note, e.g. "the disk is full") on standard error, where
+ * they do not break the JSON lines.
  */
 #include "li-cmd-message.h"
 
@@ -12,6 +14,7 @@
 
 #include "li-output.h"
 #include "lv-error.h"
+#include "lv-xmlui.h"
 
 static const char *
 target_jid(LiContext *ctx)
@@ -403,11 +406,37 @@ message_retract(LiContext *ctx)
 
 /* ---- monitor ---- */
 
+/* A backend note for the monitored profile: `level: title: message` on stderr;
+ * other actions (dialogs that want an answer) are not the monitor's business. */
+static void
+print_note(LiContext *ctx, GVariant *params)
+{
+    g_autoptr(GVariant) data = NULL;
+    const char *profile = NULL, *xmlui = NULL;
+    g_autofree char *title = NULL, *message = NULL, *level = NULL;
+
+    g_variant_get(params, "(@a{ss}&si&s)", &data, NULL, NULL, &profile);
+    if ((ctx->profile != NULL && g_strcmp0(profile, ctx->profile) != 0) ||
+        !g_variant_lookup(data, "xmlui", "&s", &xmlui) ||
+        !lv_xmlui_note_parse(xmlui, &title, &message, &level, NULL))
+        return;
+    g_autofree char *safe_title = li_output_dup_safe(title);
+    g_autofree char *safe_message = li_output_dup_safe(message);
+    g_autofree char *safe_level = li_output_dup_safe(level);
+    fprintf(stderr, "%s: %s%s%s\n", safe_level, safe_title, safe_title[0] != '\0' ? ": " : "",
+            safe_message);
+    fflush(stderr);
+}
+
 static void
 on_signal(LvBridge *bridge, const char *name, GVariant *params, gpointer user_data)
 {
     LiContext *ctx = user_data;
 
+    if (g_str_equal(name, "actionNew")) {
+        print_note(ctx, params);
+        return;
+    }
     if (!g_str_equal(name, "messageNew"))
         return;
     const char *uid = NULL, *from = NULL, *to = NULL, *type = NULL, *extra = NULL;
@@ -500,7 +529,8 @@ static const LiCommand retract_command = {
 };
 static const LiCommand monitor_command = {
     "monitor",
-    "print every new message (sent or received) as a JSON line, until interrupted",
+    "print every new message (sent or received) as a JSON line, and the backend's notes "
+    "on standard error, until interrupted",
     LI_SHARED_PROFILE | LI_SHARED_CONNECT,
     monitor_outputs,
     NULL,

@@ -144,11 +144,11 @@ class TransportCase(h.LvTestCase):
         with self.proxy.lock:
             return bytes(self.proxy.from_client)
 
-    def assert_refused(self, needle="not trusted"):
+    def assert_refused(self, needle="not trusted", code=4):
         self.log_start = os.path.getsize(self.log_path)
         with self.proxy.lock:
             self.proxy.from_client.clear()
-        r = self.connect(code=4)
+        r = self.connect(code=code)
         self.assertIn(needle, r.stderr)
         self.assertEqual(h.gdbus_call(self.env, "isConnected", "alice").stdout.strip(),
                          "(false,)")
@@ -217,6 +217,48 @@ class Transport(TransportCase):
         finally:
             self.prosody.require_encryption = True
             self.serve()
+
+    def test_T5_allow_plaintext_scram_only(self):
+        """T5 with allow_plaintext: a server without TLS that offers SCRAM is used
+        (SCRAM, never PLAIN, on the wire); one that offers only PLAIN in clear is
+        refused before any <auth> leaves, with a clear error."""
+        self.prosody.require_encryption = False
+        self.param("allow_plaintext", "true")
+        try:
+            # Prosody offers PLAIN without TLS only when told to: both offered here.
+            self.serve_plain(['"allow_unencrypted_plain_auth = true"'], [])
+            self.connect()
+            sent = self.client_bytes()
+            self.assertNotIn(b"<starttls", sent)
+            self.assertRegex(sent, rb"<auth[^>]*mechanism=.SCRAM-SHA-1")
+            self.assertNotIn(b"mechanism=\"PLAIN", sent)
+            self.assertNotIn(b"mechanism='PLAIN", sent)
+            self.assertNotIn(base64.b64encode(b"\0alice\0" + XMPP_PASSWORD.encode()), sent)
+            self.li("profile", "disconnect", "-p", "alice")
+            h.wait_for(lambda: h.gdbus_call(self.env, "isConnected", "alice").stdout.strip()
+                       == "(false,)", what="alice disconnected")
+            self.serve_plain(['"allow_unencrypted_plain_auth = true"'],
+                             ['"SCRAM-SHA-1"', '"SCRAM-SHA-1-PLUS"'])
+            # A permission error (li's 1): retrying would not make it safe.
+            r = self.assert_refused("PLAIN", code=1)
+            self.assertIn("in clear", r.stderr)
+            self.assertIn("offers neither TLS nor SCRAM", self.log_text())
+        finally:
+            self.param("allow_plaintext", "false")
+            self.prosody.require_encryption = True
+            self.serve(extra_config="")
+
+    def serve_plain(self, options, disabled):
+        """Prosody restarted without a certificate, with @options (Lua lines, quoted)
+        and the SASL mechanisms @disabled."""
+        # Without a certificate this Prosody still offers STARTTLS (and fails the
+        # handshake): mod_tls off is a server that really has no TLS.
+        lines = ['modules_disabled = { "s2s", "tls" }'] + [o.strip('"') for o in options]
+        if disabled:
+            lines.append("disable_sasl_mechanisms = { " + ", ".join(disabled) + " }")
+        self.prosody.use_certificate(None, extra_config="\n".join(lines))
+        with self.proxy.lock:
+            self.proxy.from_client.clear()
 
     def test_T9_plain_over_tls_logged_redacted(self):
         self.serve(extra_config='disable_sasl_mechanisms = { "SCRAM-SHA-1", '
