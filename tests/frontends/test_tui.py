@@ -185,6 +185,9 @@ class Tui(h.LvTestCase):
         self.tui.text(" more")
         self.tui.keys("Enter")
         h.wait_for(lambda: "typing more" in self.bob_peer.received(), 15, 0.05, "the message")
+        # The peer prints the message's state after its body.
+        h.wait_for(lambda: len(self.bob_peer.chat_states()) >= before + 3, 5, 0.05,
+                   "the message's chat state")
         self.assertEqual(self.bob_peer.chat_states()[before:], ["composing", "paused", "active"])
 
     def test_4_hostile_text(self):
