@@ -60,6 +60,10 @@ run_command(GuiApp *app, const char *line)
 {
     if (g_str_equal(line, "dump"))
         return dump_windows();
+    /* Which colour scheme libadwaita chose (what the desktop asked for). */
+    if (g_str_equal(line, "style"))
+        return g_strdup(adw_style_manager_get_dark(adw_style_manager_get_default()) ? "dark"
+                                                                                    : "light");
     if (g_str_has_prefix(line, "activate ") || g_str_has_prefix(line, "focus ")) {
         const char *label = strchr(line, ' ') + 1;
         GtkWidget *widget = find_anywhere(label);

@@ -1,9 +1,12 @@
 """libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
 log in with the profile password, add a contact, chat with a slixmpp peer both
-ways (Enter sends, Shift+Enter is a new line), see the unread count, filter the
-contact list, join a room, allow a subscription request, see the banner when the
-backend stops; every control checked for an accessible label;
-screenshots of the main views kept in the build directory.
+ways (Enter sends, Shift+Enter is a new line), see the unread count and the
+desktop notification, filter the contact list, join a room, follow the desktop
+to the dark style and back, allow a subscription request, see the banner when
+the connection goes and when the backend stops and their recovery (the backend
+started again by D-Bus activation), the window size kept across runs; every
+control checked for an accessible label; screenshots of the main views kept in
+the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
 the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
@@ -20,6 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import lvharness as h  # noqa: E402
 
 DESKTOP = os.path.join(h.BUILD_ROOT, "frontends", "gui", "libervia-desktop")
+FAKE_DESKTOP = os.path.join(h.BUILD_ROOT, "tests", "frontends", "fake-desktop")
 ARTIFACTS = os.environ.get("LV_ARTIFACTS_DIR",
                            os.path.join(h.BUILD_ROOT, "tests", "frontends", "artifacts"))
 # Controls a person acts on: each must carry an accessible label of its own.
@@ -45,9 +49,11 @@ class Desktop(h.LvTestCase):
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
         cls.home = h.Home()
-        h.PrivateBus(cls.home, activation=False)
+        # Before the bus: a backend it activates inherits its environment.
+        cls.home.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        h.PrivateBus(cls.home, activation=True)
         cls.env = cls.home.env
-        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        cls.start_fake_desktop()
         cls.backend = h.Foreground(cls.env).wait_ready()
         h.xmpp_profile(unittest.TestCase(), cls.env, cls.prosody, "alice", cls.alice, "alice-pw",
                        profile_password="alice-pp", connect=False)
@@ -79,15 +85,40 @@ class Desktop(h.LvTestCase):
         cls.env["DISPLAY"] = f":{number}"
 
     @classmethod
+    def start_fake_desktop(cls):
+        """The desktop session's notification servers and settings portal
+        (tests/frontends/fake-desktop.c): notifications are recorded in a file."""
+        cls.notifications = os.path.join(cls.home.root, "notifications.jsonl")
+        out = open(cls.notifications, "w")
+        cls.fake_desktop = subprocess.Popen([FAKE_DESKTOP, "0"], env=cls.env, stdout=out,
+                                            start_new_session=True)
+        out.close()
+        h.at_teardown(lambda: h.kill_group(cls.fake_desktop))
+        h.wait_for(lambda: "ready" in open(cls.notifications).read(), 10, 0.05,
+                   "the fake desktop session")
+
+    def notified(self):
+        with open(self.notifications) as f:
+            return [json.loads(line) for line in f if line.startswith("{")]
+
+    def set_color_scheme(self, value):
+        r = h.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
+                   "--object-path", "/org/libervia/Test/FakeDesktop", "--method",
+                   "org.libervia.Test.FakeDesktop.SetColorScheme", str(value)], self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    @classmethod
     def start_desktop(cls):
         cls.socket_path = os.path.join(cls.home.runtime, "desktop-test.sock")
+        if os.path.exists(cls.socket_path):  # the last run's (the test restarts it)
+            os.unlink(cls.socket_path)
         env = dict(cls.env, GDK_BACKEND="x11", GSK_RENDERER="cairo", GTK_A11Y="test",
                    NO_AT_BRIDGE="1", XDG_STATE_HOME=os.path.join(cls.home.root, "state"),
                    LIBERVIA_DESKTOP_TEST_SOCKET=cls.socket_path)
         # GTK, fontconfig and Mesa keep caches until exit by design: leak reports
         # from them say nothing about our code; ASan's other checks stay on.
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
-        cls.log = open(os.path.join(cls.home.root, "desktop.log"), "w")
+        cls.log = open(os.path.join(cls.home.root, "desktop.log"), "a")
         cls.desktop = subprocess.Popen([DESKTOP], env=env, stdout=cls.log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
         h.at_teardown(lambda: h.kill_group(cls.desktop))
@@ -278,8 +309,27 @@ class Desktop(h.LvTestCase):
         self.peer.send(self.alice, 1, "unseen")
         h.wait_for(lambda: any(label.startswith(self.bob + ",") and label.endswith("unread 1")
                                for label in self.labels()), 20, 0.1, "bob's unread count")
+        # ... and the desktop was told, once, under the chat's id.
+        # (the peer numbers what it sends: "unseen 0")
+        h.wait_for(lambda: any(n["body"] == "unseen 0" for n in self.notified()), 10, 0.1,
+                   "a desktop notification")
+        shown = [n for n in self.notified() if n["body"] == "unseen 0"]
+        self.assertEqual(len(shown), 1, shown)
+        self.assertEqual(shown[0]["server"], "org.gtk.Notifications")
+        self.assertEqual(shown[0]["id"], f"chat-{self.bob}")
+        self.assertEqual(shown[0]["title"], self.bob)
         self.check_labels()
         self.screenshot("03-room.png")
+
+    def test_4b_dark_theme(self):
+        # The desktop switches to dark (the settings portal's color-scheme): the
+        # window follows at once, and back.
+        self.assertEqual(self.command("style"), "light")
+        self.set_color_scheme(1)
+        h.wait_for(lambda: self.command("style") == "dark", 10, 0.05, "the dark style")
+        self.screenshot("05-room-dark.png")
+        self.set_color_scheme(0)
+        h.wait_for(lambda: self.command("style") == "light", 10, 0.05, "the light style")
 
     def test_5_subscription_request(self):
         h.slixmpp(self.prosody, self.carol, "carol-pw",
@@ -292,21 +342,56 @@ class Desktop(h.LvTestCase):
                                                           "alice").stdout, 10, 0.1,
                    "the backend to have nothing waiting")
 
-    def test_6_backend_down_banner(self):
+    def login(self):
+        self.wait_widget("Profile password", timeout=30)
+        self.click("Profile password")
+        self.key("ctrl+a", "BackSpace")
+        self.type("alice-pp")
+        self.key("Return")
+        self.wait_widget("Search contacts", timeout=30)
+
+    def test_6_network_down_banner(self):
+        # The profile's connection goes (as when the network does): the banner says
+        # so, its button reconnects, and the banner goes.
+        r = h.gdbus_call(self.env, "disconnect", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.wait_text("Not connected to your XMPP server")
+        self.screenshot("04-network-down.png")
+        self.click("Reconnect")
+        h.wait_for(lambda: self.find("Reconnect")[1] is None, 30, 0.1, "the banner to go")
+        self.wait_widget(prefix=self.bob + ",")
+
+    def test_7_backend_down_banner(self):
         self.backend.stop()
         self.wait_text("The Libervia backend is not running.")
-        self.wait_widget("Start the backend")
-        self.screenshot("04-backend-down.png")
+        self.screenshot("06-backend-down.png")
+        # Its button makes a call: D-Bus activation starts the backend, which has
+        # no session yet, so the login page comes back.
+        self.click("Start the backend")
+        self.login()
+        self.assertTrue(h.name_has_owner(self.env))
+        self.assertIsNone(self.find("Start the backend")[1])
 
-    def test_7_quit(self):
+    def test_8_quit(self):
         # Ctrl+Q: the window's size is kept and the application ends cleanly
         # (under the sanitizers, a use after free at shutdown would show here).
-        self.xdotool("windowfocus", "--sync", self.x_window("Libervia"))
+        wid = self.x_window("Libervia")
+        self.xdotool("windowsize", "--sync", wid, "1100", "720")
+        self.xdotool("windowfocus", "--sync", wid)
         self.key("ctrl+q")
         self.assertEqual(self.desktop.wait(20), 0, self.log_text())
         state = os.path.join(self.home.root, "state", "libervia", "desktop-state.ini")
         with open(state) as f:
-            self.assertIn("width=", f.read())
+            text = f.read()
+        self.assertIn("width=1100", text)
+        self.assertIn("height=720", text)
+
+    def test_9_size_remembered(self):
+        type(self).start_desktop()
+        self.wait_widget("Profile password")
+        geometry = self.xdotool("getwindowgeometry", self.x_window("Libervia"))
+        self.assertIn("Geometry: 1100x720", geometry)
+        self.screenshot("07-restarted.png")
 
 
 if __name__ == "__main__":
