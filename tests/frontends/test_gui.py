@@ -232,6 +232,17 @@ class Desktop(h.LvTestCase):
                            timeout=20)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def brightness(self, node, name):
+        """The screenshot @name's brightness (0 black, 1 white) in the middle of
+        @node (the window is at the screen's top left corner: no window manager)."""
+        self.screenshot(name)
+        r = subprocess.run(["convert", os.path.join(ARTIFACTS, name), "-crop",
+                            f"1x1+{node['x'] + node['width'] // 2}+{node['y'] + node['height'] // 2}",
+                            "-colorspace", "Gray", "-format", "%[fx:u]", "info:"],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return float(r.stdout)
+
     def check_labels(self):
         """Every control on screen has an accessible label, as GTK holds it."""
         missing = []
@@ -327,9 +338,15 @@ class Desktop(h.LvTestCase):
         self.assertEqual(self.command("style"), "light")
         self.set_color_scheme(1)
         h.wait_for(lambda: self.command("style") == "dark", 10, 0.05, "the dark style")
-        self.screenshot("05-room-dark.png")
+        # The style is chosen before the next frame is drawn: what counts is the
+        # screen, the messages' background gone dark.
+        _, messages = self.wait_widget("Messages with lounge@conference.localhost")
+        h.wait_for(lambda: self.brightness(messages, "05-room-dark.png") < 0.3, 10, 0.1,
+                   "the messages drawn dark")
         self.set_color_scheme(0)
         h.wait_for(lambda: self.command("style") == "light", 10, 0.05, "the light style")
+        h.wait_for(lambda: self.brightness(messages, "05-room-light-again.png") > 0.7, 10, 0.1,
+                   "the messages drawn light again")
 
     def test_5_subscription_request(self):
         h.slixmpp(self.prosody, self.carol, "carol-pw",
