@@ -294,6 +294,25 @@ class Desktop(h.LvTestCase):
         self.check_labels()
         self.screenshot("02-chat.png")
 
+    def test_2b_send_file(self):
+        # The attach button, GTK's file chooser (no portal here: the dialog itself),
+        # the path typed in its location entry; the backend uploads it (HTTP
+        # upload to upload.localhost) and the link goes to bob as a message.
+        path = os.path.join(self.home.root, "notes-for-bob.txt")
+        with open(path, "w") as f:
+            f.write("the file's content\n" * 2000)
+        self.click("Send a file")
+        wid = self.x_window("Send a file")
+        self.xdotool("windowfocus", "--sync", wid)
+        self.key("ctrl+l")
+        self.type(path)
+        self.key("Return")
+        h.wait_for(lambda: any("notes-for-bob.txt" in m and "https://" in m
+                               for m in self.peer.received()), 20, 0.1, "bob to get the link")
+        self.wait_text("notes-for-bob.txt")
+        self.assertIsNone(self.find(prefix="Sending notes-for-bob.txt")[1],
+                          "the progress bar stays after the upload")
+
     def test_3_search_filters(self):
         self.key("ctrl+f")
         self.type("nobody-matches")
