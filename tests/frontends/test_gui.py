@@ -294,6 +294,54 @@ class Desktop(h.LvTestCase):
         self.check_labels()
         self.screenshot("02-chat.png")
 
+    def test_2a_corrections_retractions_markers(self):
+        # Bob (a second client of his) corrects one message, retracts another, and
+        # marks ours displayed: each shows in the open chat.
+        import threading
+        done = []
+        script = f"""
+from slixmpp import ET
+got = asyncio.Event()
+def on_message(m):
+    if m["body"] == "mark me":
+        marker = c.make_message(mto={self.alice!r}, mtype="chat")
+        marker.append(ET.fromstring(
+            "<displayed xmlns='urn:xmpp:chat-markers:0' id='%s'/>" % m["id"]))
+        marker.send()
+        got.set()
+c.add_event_handler("message", on_message)
+c.send_presence()
+first = c.make_message(mto={self.alice!r}, mbody="typo hier", mtype="chat")
+first["id"] = "gui-original-1"
+first.send()
+gone = c.make_message(mto={self.alice!r}, mbody="regrettable words", mtype="chat")
+gone["id"] = "gui-original-2"
+gone.send()
+await asyncio.sleep(0.3)
+fix = c.make_message(mto={self.alice!r}, mbody="typo here", mtype="chat")
+fix.append(ET.fromstring("<replace xmlns='urn:xmpp:message-correct:0' id='gui-original-1'/>"))
+fix.send()
+retract = c.make_message(mto={self.alice!r}, mtype="chat")
+retract.append(ET.fromstring("<retract xmlns='urn:xmpp:message-retract:1' id='gui-original-2'/>"))
+retract.send()
+await asyncio.wait_for(got.wait(), 20)
+"""
+        thread = threading.Thread(target=lambda: done.append(
+            h.slixmpp(self.prosody, self.bob, "bob-pw", script)))
+        thread.start()
+        self.wait_text("typo here")
+        h.wait_for(lambda: any(label.endswith("edited: typo here") for label in self.labels()),
+                   10, 0.1, "the correction marked edited")
+        self.wait_text("This message was retracted")
+        self.assertFalse(any("typo hier" in t or "regrettable" in t for t in self.texts()))
+        self.click("Message text")
+        self.type("mark me")
+        self.key("Return")
+        thread.join(30)
+        self.assertTrue(done, "bob's client did not finish")
+        h.wait_for(lambda: any(label.endswith("· displayed: mark me") for label in self.labels()),
+                   10, 0.1, "our message shown displayed")
+
     def test_2b_send_file(self):
         # The attach button, GTK's file chooser (no portal here: the dialog itself),
         # the path typed in its location entry; the backend uploads it (HTTP
