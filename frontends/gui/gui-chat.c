@@ -168,14 +168,18 @@ chat_add(GuiChat *chat, GuiMessage *message)
     return is_new;
 }
 
+/* @user_data is the conversation's JID: a room left meanwhile has no chat. */
 static void
 on_history(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data)
 {
-    GuiChat *chat = user_data;
+    g_autofree char *jid = user_data;
+    GuiChat *chat = app->chats != NULL ? g_hash_table_lookup(app->chats->by_jid, jid) : NULL;
     g_autoptr(GVariant) rows = NULL;
     GVariantIter iter;
     GVariant *row = NULL;
 
+    if (chat == NULL)
+        return;
     chat->loading = FALSE;
     if (reply == NULL)
         return;
@@ -212,7 +216,7 @@ load_history(GuiChat *chat)
     gui_app_call(app, "historyGet",
                  g_variant_new("(ssiba{ss}s)", chat->jid, "", (gint32)HISTORY_PAGE, TRUE, &filters,
                                app->profile),
-                 on_history, chat);
+                 on_history, g_strdup(chat->jid));
 }
 
 static void
@@ -264,9 +268,35 @@ on_attach(gpointer user_data)
     gui_files_choose(chat->chats->app->files, chat->jid, chat->room);
 }
 
+/* The room's view goes when the backend says we left (mucRoomLeft), whoever
+ * asked: this button, another frontend, or a kick. */
+static void
+on_leave(GtkButton *button, gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GuiApp *app = chat->chats->app;
+
+    gtk_widget_set_sensitive(GTK_WIDGET(button), FALSE);
+    gui_app_call(app, "mucLeave", g_variant_new("(ss)", chat->jid, app->profile), NULL, NULL);
+}
+
+static GtkWidget *
+build_leave_button(GuiChat *chat)
+{
+    GtkWidget *leave = gtk_button_new_with_mnemonic("_Leave");
+
+    gtk_widget_set_valign(leave, GTK_ALIGN_CENTER);
+    gtk_widget_set_margin_end(leave, 12);
+    gtk_widget_set_tooltip_text(leave, "Leave the room");
+    gui_a11y_label(leave, "Leave the room");
+    g_signal_connect(leave, "clicked", G_CALLBACK(on_leave), chat);
+    return leave;
+}
+
 static GtkWidget *
 build_header(GuiChat *chat)
 {
+    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
     const char *name = gui_contacts_get_name(chat->chats->app->contacts, chat->jid);
     GtkWidget *title = gtk_label_new(name);
@@ -284,7 +314,12 @@ build_header(GuiChat *chat)
     gtk_box_append(GTK_BOX(box), chat->subject);
     gtk_widget_set_margin_start(box, 12);
     gtk_widget_set_margin_top(box, 6);
-    return box;
+    gtk_widget_set_margin_bottom(box, 6);
+    gtk_widget_set_hexpand(box, TRUE);
+    gtk_box_append(GTK_BOX(row), box);
+    if (chat->room)
+        gtk_box_append(GTK_BOX(row), build_leave_button(chat));
+    return row;
 }
 
 static GtkWidget *
@@ -480,9 +515,31 @@ gui_chats_room_joined(GuiChats *chats, const char *room_jid, GVariant *occupants
 }
 
 static void
+close_room(GuiChats *chats, const char *room)
+{
+    GuiChat *chat = g_hash_table_lookup(chats->by_jid, room);
+
+    if (chat == NULL || !chat->room)
+        return;
+    if (g_strcmp0(chats->current, room) == 0) {
+        g_clear_pointer(&chats->current, g_free);
+        gtk_stack_set_visible_child_name(GTK_STACK(chats->stack), "");
+    }
+    gtk_stack_remove(GTK_STACK(chats->stack), chat->page);
+    gui_contacts_remove_room(chats->app->contacts, room);
+    g_hash_table_remove(chats->by_jid, room);
+}
+
+static void
 on_room_signal(GuiChats *chats, const char *name, GVariant *params)
 {
     const char *room = NULL;
+
+    if (g_str_equal(name, "mucRoomLeft")) {
+        g_variant_get(params, "(&s&s)", &room, NULL);
+        close_room(chats, room);
+        return;
+    }
 
     if (g_str_equal(name, "mucRoomJoined")) {
         g_autoptr(GVariant) occupants = NULL;

@@ -208,11 +208,11 @@ class Desktop(h.LvTestCase):
         y = node["y"] + node["height"] // 2
         self.xdotool("mousemove", "--window", wid, str(x), str(y), "click", "1")
 
-    def click_until(self, label, shown, tries=3):
+    def click_until(self, label, shown, tries=3, window="Libervia"):
         """Clicks @label until the widget labelled @shown is on screen: a click that
         lands while the window is still being laid out does nothing."""
         for _ in range(tries):
-            self.click(label)
+            self.click(label, window=window)
             try:
                 self.wait_widget(shown, timeout=3)
                 return
@@ -414,6 +414,22 @@ await asyncio.wait_for(got.wait(), 20)
         h.wait_for(lambda: self.command("style") == "light", 10, 0.05, "the light style")
         h.wait_for(lambda: self.brightness(messages, "05-room-light-again.png") > 0.7, 10, 0.1,
                    "the messages drawn light again")
+
+    def test_4c_bookmark_join_and_leave(self):
+        room = "den@conference.localhost"
+        r = h.run([h.LI, "bookmarks", "add", room, "-l", "local", "-n", "The den", "-p",
+                   "alice"], self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.key("ctrl+j")
+        # The list shows once bookmarksList answered, and the dialog grows.
+        self.click_until(f"Join bookmarked room {room}", f"Messages with {room}",
+                         window="Join a room")
+        self.wait_widget(prefix=room + ",")
+        self.click("Leave the room")
+        h.wait_for(lambda: self.find(f"Messages with {room}")[1] is None, 20, 0.1,
+                   "the room's view to close")
+        self.assertIsNone(self.find(prefix=room + ",")[1], "the room stays in the list")
+        self.wait_widget(prefix="lounge@conference.localhost,")
 
     def test_5_subscription_request(self):
         h.slixmpp(self.prosody, self.carol, "carol-pw",
