@@ -147,12 +147,19 @@ on_adjustment_changed(GtkAdjustment *adj, gpointer user_data)
     }
 }
 
+static void load_history(GuiChat *chat);
+
+/* Scrolled to the top of a list taller than the view: the page before it. (Not
+ * GtkScrolledWindow::edge-reached, which did not come for wheel scrolling here.) */
 static void
 on_value_changed(GtkAdjustment *adj, gpointer user_data)
 {
     GuiChat *chat = user_data;
 
     chat->stick = at_bottom(chat);
+    if (gtk_adjustment_get_value(adj) <= gtk_adjustment_get_lower(adj) &&
+        gtk_adjustment_get_upper(adj) > gtk_adjustment_get_page_size(adj))
+        load_history(chat);
 }
 
 static void chat_count(GuiChat *chat, GuiMessage *message, gboolean is_new);
@@ -217,15 +224,6 @@ load_history(GuiChat *chat)
                  g_variant_new("(ssiba{ss}s)", chat->jid, "", (gint32)HISTORY_PAGE, TRUE, &filters,
                                app->profile),
                  on_history, g_strdup(chat->jid));
-}
-
-static void
-on_edge_reached(GtkScrolledWindow *scrolled, GtkPositionType position, gpointer user_data)
-{
-    GuiChat *chat = user_data;
-
-    if (position == GTK_POS_TOP)
-        load_history(chat);
 }
 
 static void
@@ -337,7 +335,6 @@ build_conversation(GuiChat *chat)
     gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(chat->scrolled), GTK_POLICY_NEVER,
                                    GTK_POLICY_AUTOMATIC);
     gtk_widget_set_vexpand(chat->scrolled, TRUE);
-    g_signal_connect(chat->scrolled, "edge-reached", G_CALLBACK(on_edge_reached), chat);
     GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
     g_signal_connect(adj, "changed", G_CALLBACK(on_adjustment_changed), chat);
     g_signal_connect(adj, "value-changed", G_CALLBACK(on_value_changed), chat);
