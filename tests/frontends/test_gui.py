@@ -115,8 +115,11 @@ class Desktop(h.LvTestCase):
         env = dict(cls.env, GDK_BACKEND="x11", GSK_RENDERER="cairo", GTK_A11Y="test",
                    NO_AT_BRIDGE="1", XDG_STATE_HOME=os.path.join(cls.home.root, "state"),
                    LIBERVIA_DESKTOP_TEST_SOCKET=cls.socket_path)
-        # GTK, fontconfig and Mesa keep caches until exit by design: leak reports
-        # from them say nothing about our code; ASan's other checks stay on.
+        # Leak checking stays off for the window: at exit LeakSanitizer reports
+        # fontconfig's configuration and font set (kept until exit by design), and
+        # two GLib buffers (16 KiB, 2 x 128 B) whose owners its fast unwinding
+        # does not name (the slow one passed the test's time budget). ASan's
+        # other checks stay on.
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
         cls.log = open(os.path.join(cls.home.root, "desktop.log"), "a")
         cls.desktop = subprocess.Popen([DESKTOP], env=env, stdout=cls.log,
@@ -429,9 +432,17 @@ await asyncio.wait_for(got.wait(), 20)
         self.click_until(f"Join bookmarked room {room}", f"Messages with {room}",
                          window="Join a room")
         self.wait_widget(prefix=room + ",")
-        self.click("Leave the room")
-        h.wait_for(lambda: self.find(f"Messages with {room}")[1] is None, 20, 0.1,
-                   "the room's view to close")
+        # (Clicked again if the first click came during a layout: the button goes
+        # insensitive once clicked, so mucLeave is sent once.)
+        for _ in range(3):
+            self.click("Leave the room")
+            try:
+                h.wait_for(lambda: self.find(f"Messages with {room}")[1] is None, 10, 0.1,
+                           "the room's view to close")
+                break
+            except AssertionError:
+                pass
+        self.assertIsNone(self.find(f"Messages with {room}")[1], "the room's view stays")
         self.assertIsNone(self.find(prefix=room + ",")[1], "the room stays in the list")
         self.wait_widget(prefix="lounge@conference.localhost,")
 
@@ -447,12 +458,13 @@ await asyncio.wait_for(got.wait(), 20)
                    "the backend to have nothing waiting")
 
     def login(self):
-        self.wait_widget("Profile password", timeout=30)
+        # 60 s: a backend just activated, under the sanitizers on a loaded machine.
+        self.wait_widget("Profile password", timeout=60)
         self.click("Profile password")
         self.key("ctrl+a", "BackSpace")
         self.type("alice-pp")
         self.key("Return")
-        self.wait_widget("Search contacts", timeout=30)
+        self.wait_widget("Search contacts", timeout=60)
 
     def test_6_network_down_banner(self):
         # The profile's connection goes (as when the network does): the banner says
