@@ -608,7 +608,13 @@ gui_chats_new(GuiApp *app)
     chats->stack = gtk_stack_new();
     gtk_widget_set_vexpand(chats->stack, TRUE);
     gtk_widget_set_hexpand(chats->stack, TRUE);
-    adw_status_page_set_icon_name(ADW_STATUS_PAGE(empty), "org.libervia.Desktop");
+    /* Our icon once installed; run from the build directory there is none, and a
+     * missing icon would show as a broken image. */
+    GtkIconTheme *icons = gtk_icon_theme_get_for_display(gtk_widget_get_display(empty));
+    adw_status_page_set_icon_name(ADW_STATUS_PAGE(empty),
+                                  gtk_icon_theme_has_icon(icons, "org.libervia.Desktop")
+                                          ? "org.libervia.Desktop"
+                                          : "chat-message-new-symbolic");
     adw_status_page_set_title(ADW_STATUS_PAGE(empty), "No chat open");
     adw_status_page_set_description(ADW_STATUS_PAGE(empty),
                                     "Pick a contact, or join a room with Ctrl+J.");
