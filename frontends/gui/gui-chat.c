@@ -105,6 +105,10 @@ build_message_row(GuiChat *chat, GuiMessage *message)
     gtk_widget_set_margin_bottom(box, 4);
     gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+    /* Tab goes past the history to the composer (the list takes no focus, see
+     * build_conversation): a selectable text would still stop it. It stays
+     * selectable with the pointer. */
+    gtk_widget_set_focusable(body, FALSE);
     gui_a11y_label(row, label);
     return row;
 }
@@ -329,6 +333,10 @@ build_conversation(GuiChat *chat)
 
     chat->list = gtk_list_box_new();
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(chat->list), GTK_SELECTION_NONE);
+    /* Stopping Tab at every message (twice: the row, then its text) made the
+     * composer unreachable by keyboard in a long chat; the messages are read
+     * through the accessibility tree, and scrolled with the scroll bar. */
+    gtk_widget_set_can_focus(chat->list, FALSE);
     gui_a11y_label(chat->list, list_label);
     chat->scrolled = gtk_scrolled_window_new();
     gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(chat->scrolled), chat->list);

@@ -368,6 +368,18 @@ await asyncio.wait_for(got.wait(), 20)
         self.assertIsNone(self.find(prefix="Sending notes-for-bob.txt")[1],
                           "the progress bar stays after the upload")
 
+    def test_2c_keyboard_navigation(self):
+        # Tab alone goes round the main view's controls: each reached has a label.
+        self.click("Message text")
+        seen = []
+        for _ in range(14):
+            self.key("Tab")
+            seen.append(self.command("focused"))
+        for label in ("Search contacts", "Add a contact", f"Remove contact {self.bob}",
+                      "Send a file", "Message text", "Send message"):
+            self.assertIn(label, seen, f"not reached by Tab: {seen}")
+        self.assertNotIn("", seen, f"a control without a label got the focus: {seen}")
+
     def test_3_search_filters(self):
         self.key("ctrl+f")
         self.type("nobody-matches")
