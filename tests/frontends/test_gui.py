@@ -1,12 +1,14 @@
 """libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
 log in with the profile password, add a contact, chat with a slixmpp peer both
-ways (Enter sends, Shift+Enter is a new line), see the unread count and the
-desktop notification, filter the contact list, join a room, follow the desktop
-to the dark style and back, allow a subscription request, see the banner when
-the connection goes and when the backend stops and their recovery (the backend
-started again by D-Bus activation), the window size kept across runs; every
-control checked for an accessible label; screenshots of the main views kept in
-the build directory.
+ways (Enter sends, Shift+Enter is a new line), see a correction, a retraction and
+a displayed marker, send a file through the file chooser, go round the controls
+with Tab, see the unread count and the desktop notification, filter the contact
+list, join a room by address and one from a bookmark, leave it, follow the
+desktop to the dark style and back, allow a subscription request, see the banner
+when the connection goes and when the backend stops and their recovery (the
+backend started again by D-Bus activation), the window size kept across runs,
+one page of history loaded, remove a contact; every control checked for an
+accessible label; screenshots of the main views kept in the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
 the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
