@@ -384,6 +384,11 @@ method_message_retract(LvBackend *backend, LvInvocation *invocation)
         lv_invocation_return_error(invocation, error);
         return;
     }
+    /* Frontends replace the text they show, as for a retraction received. */
+    g_autoptr(LvHistoryRow) retracted = lv_storage_history_get(storage, profile->id, uid, NULL);
+    if (retracted != NULL)
+        lv_backend_emit_signal_for(backend, "messageNew", lv_history_row_to_variant(retracted),
+                                   profile->name);
     LvXmppOutgoing *outgoing = g_new0(LvXmppOutgoing, 1);
     outgoing->uid = g_uuid_string_random();
     outgoing->to = row->dest_res != NULL && g_str_equal(row->type, "groupchat") == FALSE

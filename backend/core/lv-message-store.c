@@ -198,11 +198,12 @@ apply_edit(LvMessageStore *store, const LvXmppMessage *message, GPtrArray *signa
     if (uid == NULL)
         return error == NULL || *error == NULL; /* unknown or not theirs: a new message */
     *handled = TRUE;
-    if (message->retract_id != NULL)
-        return lv_storage_history_retract(store->storage, store->profile_id, uid, when, error);
-    if (!lv_storage_history_correct(store->storage, store->profile_id, uid, message->bodies, when,
-                                    error))
+    if (message->retract_id != NULL
+                ? !lv_storage_history_retract(store->storage, store->profile_id, uid, when, error)
+                : !lv_storage_history_correct(store->storage, store->profile_id, uid,
+                                              message->bodies, when, error))
         return FALSE;
+    /* The message again, corrected or retracted: frontends replace what they show. */
     g_autoptr(LvHistoryRow) row =
             lv_storage_history_get(store->storage, store->profile_id, uid, error);
     if (row != NULL)

@@ -105,6 +105,10 @@ build_message_row(GuiChat *chat, GuiMessage *message)
     gtk_widget_set_margin_bottom(box, 4);
     gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
+    /* Tab goes past the history to the composer (the list takes no focus, see
+     * build_conversation): a selectable text would still stop it. It stays
+     * selectable with the pointer. */
+    gtk_widget_set_focusable(body, FALSE);
     gui_a11y_label(row, label);
     return row;
 }
@@ -147,12 +151,19 @@ on_adjustment_changed(GtkAdjustment *adj, gpointer user_data)
     }
 }
 
+static void load_history(GuiChat *chat);
+
+/* Scrolled to the top of a list taller than the view: the page before it. (Not
+ * GtkScrolledWindow::edge-reached, which did not come for wheel scrolling here.) */
 static void
 on_value_changed(GtkAdjustment *adj, gpointer user_data)
 {
     GuiChat *chat = user_data;
 
     chat->stick = at_bottom(chat);
+    if (gtk_adjustment_get_value(adj) <= gtk_adjustment_get_lower(adj) &&
+        gtk_adjustment_get_upper(adj) > gtk_adjustment_get_page_size(adj))
+        load_history(chat);
 }
 
 static void chat_count(GuiChat *chat, GuiMessage *message, gboolean is_new);
@@ -168,14 +179,18 @@ chat_add(GuiChat *chat, GuiMessage *message)
     return is_new;
 }
 
+/* @user_data is the conversation's JID: a room left meanwhile has no chat. */
 static void
 on_history(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data)
 {
-    GuiChat *chat = user_data;
+    g_autofree char *jid = user_data;
+    GuiChat *chat = app->chats != NULL ? g_hash_table_lookup(app->chats->by_jid, jid) : NULL;
     g_autoptr(GVariant) rows = NULL;
     GVariantIter iter;
     GVariant *row = NULL;
 
+    if (chat == NULL)
+        return;
     chat->loading = FALSE;
     if (reply == NULL)
         return;
@@ -212,16 +227,7 @@ load_history(GuiChat *chat)
     gui_app_call(app, "historyGet",
                  g_variant_new("(ssiba{ss}s)", chat->jid, "", (gint32)HISTORY_PAGE, TRUE, &filters,
                                app->profile),
-                 on_history, chat);
-}
-
-static void
-on_edge_reached(GtkScrolledWindow *scrolled, GtkPositionType position, gpointer user_data)
-{
-    GuiChat *chat = user_data;
-
-    if (position == GTK_POS_TOP)
-        load_history(chat);
+                 on_history, g_strdup(chat->jid));
 }
 
 static void
@@ -264,9 +270,35 @@ on_attach(gpointer user_data)
     gui_files_choose(chat->chats->app->files, chat->jid, chat->room);
 }
 
+/* The room's view goes when the backend says we left (mucRoomLeft), whoever
+ * asked: this button, another frontend, or a kick. */
+static void
+on_leave(GtkButton *button, gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GuiApp *app = chat->chats->app;
+
+    gtk_widget_set_sensitive(GTK_WIDGET(button), FALSE);
+    gui_app_call(app, "mucLeave", g_variant_new("(ss)", chat->jid, app->profile), NULL, NULL);
+}
+
+static GtkWidget *
+build_leave_button(GuiChat *chat)
+{
+    GtkWidget *leave = gtk_button_new_with_mnemonic("_Leave");
+
+    gtk_widget_set_valign(leave, GTK_ALIGN_CENTER);
+    gtk_widget_set_margin_end(leave, 12);
+    gtk_widget_set_tooltip_text(leave, "Leave the room");
+    gui_a11y_label(leave, "Leave the room");
+    g_signal_connect(leave, "clicked", G_CALLBACK(on_leave), chat);
+    return leave;
+}
+
 static GtkWidget *
 build_header(GuiChat *chat)
 {
+    GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
     GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
     const char *name = gui_contacts_get_name(chat->chats->app->contacts, chat->jid);
     GtkWidget *title = gtk_label_new(name);
@@ -284,7 +316,12 @@ build_header(GuiChat *chat)
     gtk_box_append(GTK_BOX(box), chat->subject);
     gtk_widget_set_margin_start(box, 12);
     gtk_widget_set_margin_top(box, 6);
-    return box;
+    gtk_widget_set_margin_bottom(box, 6);
+    gtk_widget_set_hexpand(box, TRUE);
+    gtk_box_append(GTK_BOX(row), box);
+    if (chat->room)
+        gtk_box_append(GTK_BOX(row), build_leave_button(chat));
+    return row;
 }
 
 static GtkWidget *
@@ -296,13 +333,16 @@ build_conversation(GuiChat *chat)
 
     chat->list = gtk_list_box_new();
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(chat->list), GTK_SELECTION_NONE);
+    /* Stopping Tab at every message (twice: the row, then its text) made the
+     * composer unreachable by keyboard in a long chat; the messages are read
+     * through the accessibility tree, and scrolled with the scroll bar. */
+    gtk_widget_set_can_focus(chat->list, FALSE);
     gui_a11y_label(chat->list, list_label);
     chat->scrolled = gtk_scrolled_window_new();
     gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(chat->scrolled), chat->list);
     gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(chat->scrolled), GTK_POLICY_NEVER,
                                    GTK_POLICY_AUTOMATIC);
     gtk_widget_set_vexpand(chat->scrolled, TRUE);
-    g_signal_connect(chat->scrolled, "edge-reached", G_CALLBACK(on_edge_reached), chat);
     GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
     g_signal_connect(adj, "changed", G_CALLBACK(on_adjustment_changed), chat);
     g_signal_connect(adj, "value-changed", G_CALLBACK(on_value_changed), chat);
@@ -480,9 +520,31 @@ gui_chats_room_joined(GuiChats *chats, const char *room_jid, GVariant *occupants
 }
 
 static void
+close_room(GuiChats *chats, const char *room)
+{
+    GuiChat *chat = g_hash_table_lookup(chats->by_jid, room);
+
+    if (chat == NULL || !chat->room)
+        return;
+    if (g_strcmp0(chats->current, room) == 0) {
+        g_clear_pointer(&chats->current, g_free);
+        gtk_stack_set_visible_child_name(GTK_STACK(chats->stack), "");
+    }
+    gtk_stack_remove(GTK_STACK(chats->stack), chat->page);
+    gui_contacts_remove_room(chats->app->contacts, room);
+    g_hash_table_remove(chats->by_jid, room);
+}
+
+static void
 on_room_signal(GuiChats *chats, const char *name, GVariant *params)
 {
     const char *room = NULL;
+
+    if (g_str_equal(name, "mucRoomLeft")) {
+        g_variant_get(params, "(&s&s)", &room, NULL);
+        close_room(chats, room);
+        return;
+    }
 
     if (g_str_equal(name, "mucRoomJoined")) {
         g_autoptr(GVariant) occupants = NULL;
@@ -554,7 +616,13 @@ gui_chats_new(GuiApp *app)
     chats->stack = gtk_stack_new();
     gtk_widget_set_vexpand(chats->stack, TRUE);
     gtk_widget_set_hexpand(chats->stack, TRUE);
-    adw_status_page_set_icon_name(ADW_STATUS_PAGE(empty), "org.libervia.Desktop");
+    /* Our icon once installed; run from the build directory there is none, and a
+     * missing icon would show as a broken image. */
+    GtkIconTheme *icons = gtk_icon_theme_get_for_display(gtk_widget_get_display(empty));
+    adw_status_page_set_icon_name(ADW_STATUS_PAGE(empty),
+                                  gtk_icon_theme_has_icon(icons, "org.libervia.Desktop")
+                                          ? "org.libervia.Desktop"
+                                          : "chat-message-new-symbolic");
     adw_status_page_set_title(ADW_STATUS_PAGE(empty), "No chat open");
     adw_status_page_set_description(ADW_STATUS_PAGE(empty),
                                     "Pick a contact, or join a room with Ctrl+J.");

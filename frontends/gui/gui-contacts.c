@@ -464,6 +464,15 @@ gui_contacts_add_room(GuiContacts *contacts, const char *room_jid, const char *n
     ensure_contact(contacts, room_jid, name, TRUE);
 }
 
+void
+gui_contacts_remove_room(GuiContacts *contacts, const char *room_jid)
+{
+    GuiContact *contact = g_hash_table_lookup(contacts->by_jid, room_jid);
+
+    if (contact != NULL && contact->room)
+        remove_contact(contacts, room_jid);
+}
+
 static gboolean
 filter_row(GtkListBoxRow *row, gpointer user_data)
 {

@@ -1,7 +1,11 @@
 /* gui-file: sending files: chosen in a file chooser or dropped on a conversation,
  * uploaded by the backend (fileUpload, HTTP File Upload), shown with a progress
- * bar (progressGet polled while the transfer runs: the backend signals only its
- * start and end), and the URL sent as a message once progressFinished gives it. */
+ * bar, and the URL sent as a message once progressFinished gives it.
+ * The end of a transfer comes by signal (progressFinished, progressError); its
+ * position does not: Libervia's bridge has no progress-update signal, frontends
+ * ask progressGet. So the bar's transfer is polled, and only while its row is
+ * shown (the timer goes with the row). progressStarted is not needed: it comes
+ * before fileUpload's reply, which gives the id this frontend follows. */
 #include <json-glib/json-glib.h>
 
 #include "gui-a11y.h"

@@ -56,10 +56,31 @@ find_anywhere(const char *label)
 }
 
 static char *
+focused_label(GuiApp *app)
+{
+    GtkWidget *widget = app->window != NULL ? gtk_root_get_focus(GTK_ROOT(app->window)) : NULL;
+
+    for (; widget != NULL; widget = gtk_widget_get_parent(widget)) {
+        const char *label = gui_a11y_get_label(widget);
+        if (label != NULL)
+            return g_strdup(label);
+    }
+    return g_strdup("");
+}
+
+static char *
 run_command(GuiApp *app, const char *line)
 {
     if (g_str_equal(line, "dump"))
         return dump_windows();
+    /* The label of the focused widget or of its nearest labelled ancestor (an
+     * entry's focus is on its inner GtkText). */
+    if (g_str_equal(line, "focused"))
+        return focused_label(app);
+    /* Which colour scheme libadwaita chose (what the desktop asked for). */
+    if (g_str_equal(line, "style"))
+        return g_strdup(adw_style_manager_get_dark(adw_style_manager_get_default()) ? "dark"
+                                                                                    : "light");
     if (g_str_has_prefix(line, "activate ") || g_str_has_prefix(line, "focus ")) {
         const char *label = strchr(line, ' ') + 1;
         GtkWidget *widget = find_anywhere(label);

@@ -24,6 +24,8 @@ void gui_contacts_set_unread(GuiContacts *contacts, const char *jid, guint count
 const char *gui_contacts_get_name(GuiContacts *contacts, const char *jid);
 /* A room joined shows in the list too. */
 void gui_contacts_add_room(GuiContacts *contacts, const char *room_jid, const char *name);
+/* ... and goes once left (mucRoomLeft). */
+void gui_contacts_remove_room(GuiContacts *contacts, const char *room_jid);
 
 /* gui-chat.c: one view per conversation in a stack. */
 GuiChats *gui_chats_new(GuiApp *app);

@@ -1,9 +1,14 @@
 """libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
 log in with the profile password, add a contact, chat with a slixmpp peer both
-ways (Enter sends, Shift+Enter is a new line), see the unread count, filter the
-contact list, join a room, allow a subscription request, see the banner when the
-backend stops; every control checked for an accessible label;
-screenshots of the main views kept in the build directory.
+ways (Enter sends, Shift+Enter is a new line), see a correction, a retraction and
+a displayed marker, send a file through the file chooser, go round the controls
+with Tab, see the unread count and the desktop notification, filter the contact
+list, join a room by address and one from a bookmark, leave it, follow the
+desktop to the dark style and back, allow a subscription request, see the banner
+when the connection goes and when the backend stops and their recovery (the
+backend started again by D-Bus activation), the window size kept across runs,
+one page of history loaded, remove a contact; every control checked for an
+accessible label; screenshots of the main views kept in the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
 the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
@@ -20,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import lvharness as h  # noqa: E402
 
 DESKTOP = os.path.join(h.BUILD_ROOT, "frontends", "gui", "libervia-desktop")
+FAKE_DESKTOP = os.path.join(h.BUILD_ROOT, "tests", "frontends", "fake-desktop")
 ARTIFACTS = os.environ.get("LV_ARTIFACTS_DIR",
                            os.path.join(h.BUILD_ROOT, "tests", "frontends", "artifacts"))
 # Controls a person acts on: each must carry an accessible label of its own.
@@ -45,9 +51,11 @@ class Desktop(h.LvTestCase):
         cls.bob = cls.prosody.register("bob", "bob-pw")
         cls.carol = cls.prosody.register("carol", "carol-pw")
         cls.home = h.Home()
-        h.PrivateBus(cls.home, activation=False)
+        # Before the bus: a backend it activates inherits its environment.
+        cls.home.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        h.PrivateBus(cls.home, activation=True)
         cls.env = cls.home.env
-        cls.env["SSL_CERT_FILE"] = cls.prosody.ca_file
+        cls.start_fake_desktop()
         cls.backend = h.Foreground(cls.env).wait_ready()
         h.xmpp_profile(unittest.TestCase(), cls.env, cls.prosody, "alice", cls.alice, "alice-pw",
                        profile_password="alice-pp", connect=False)
@@ -79,18 +87,50 @@ class Desktop(h.LvTestCase):
         cls.env["DISPLAY"] = f":{number}"
 
     @classmethod
+    def start_fake_desktop(cls):
+        """The desktop session's notification servers and settings portal
+        (tests/frontends/fake-desktop.c): notifications are recorded in a file."""
+        cls.notifications = os.path.join(cls.home.root, "notifications.jsonl")
+        out = open(cls.notifications, "w")
+        cls.fake_desktop = subprocess.Popen([FAKE_DESKTOP, "0"], env=cls.env, stdout=out,
+                                            start_new_session=True)
+        out.close()
+        h.at_teardown(lambda: h.kill_group(cls.fake_desktop))
+        h.wait_for(lambda: "ready" in open(cls.notifications).read(), 10, 0.05,
+                   "the fake desktop session")
+
+    def notified(self):
+        with open(self.notifications) as f:
+            return [json.loads(line) for line in f if line.startswith("{")]
+
+    def set_color_scheme(self, value):
+        r = h.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.portal.Desktop",
+                   "--object-path", "/org/libervia/Test/FakeDesktop", "--method",
+                   "org.libervia.Test.FakeDesktop.SetColorScheme", str(value)], self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    @classmethod
     def start_desktop(cls):
         cls.socket_path = os.path.join(cls.home.runtime, "desktop-test.sock")
+        if os.path.exists(cls.socket_path):  # the last run's (the test restarts it)
+            os.unlink(cls.socket_path)
         env = dict(cls.env, GDK_BACKEND="x11", GSK_RENDERER="cairo", GTK_A11Y="test",
                    NO_AT_BRIDGE="1", XDG_STATE_HOME=os.path.join(cls.home.root, "state"),
                    LIBERVIA_DESKTOP_TEST_SOCKET=cls.socket_path)
-        # GTK, fontconfig and Mesa keep caches until exit by design: leak reports
-        # from them say nothing about our code; ASan's other checks stay on.
+        # Leak checking stays off for the window: at exit LeakSanitizer reports
+        # fontconfig's configuration and font set (kept until exit by design), and
+        # two GLib buffers (16 KiB, 2 x 128 B) whose owners its fast unwinding
+        # does not name (the slow one passed the test's time budget). ASan's
+        # other checks stay on.
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
-        cls.log = open(os.path.join(cls.home.root, "desktop.log"), "w")
+        cls.log = open(os.path.join(cls.home.root, "desktop.log"), "a")
         cls.desktop = subprocess.Popen([DESKTOP], env=env, stdout=cls.log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
-        h.at_teardown(lambda: h.kill_group(cls.desktop))
+        if not getattr(cls, "desktop_cleanup", False):
+            # Once, at the class's set-up, for whichever run is the last (a cleanup
+            # registered in a test would end with it).
+            h.at_teardown(lambda: h.kill_group(cls.desktop))
+            cls.desktop_cleanup = True
         h.wait_for(lambda: os.path.exists(cls.socket_path) or cls.desktop.poll() is not None,
                    20, 0.05, "the test socket")
         cls.hook = socket.socket(socket.AF_UNIX)
@@ -177,11 +217,11 @@ class Desktop(h.LvTestCase):
         y = node["y"] + node["height"] // 2
         self.xdotool("mousemove", "--window", wid, str(x), str(y), "click", "1")
 
-    def click_until(self, label, shown, tries=3):
+    def click_until(self, label, shown, tries=3, window="Libervia"):
         """Clicks @label until the widget labelled @shown is on screen: a click that
         lands while the window is still being laid out does nothing."""
         for _ in range(tries):
-            self.click(label)
+            self.click(label, window=window)
             try:
                 self.wait_widget(shown, timeout=3)
                 return
@@ -200,6 +240,17 @@ class Desktop(h.LvTestCase):
         r = subprocess.run(["import", "-window", "root", path], env=self.env, capture_output=True,
                            timeout=20)
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def brightness(self, node, name):
+        """The screenshot @name's brightness (0 black, 1 white) in the middle of
+        @node (the window is at the screen's top left corner: no window manager)."""
+        self.screenshot(name)
+        r = subprocess.run(["convert", os.path.join(ARTIFACTS, name), "-crop",
+                            f"1x1+{node['x'] + node['width'] // 2}+{node['y'] + node['height'] // 2}",
+                            "-colorspace", "Gray", "-format", "%[fx:u]", "info:"],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return float(r.stdout)
 
     def check_labels(self):
         """Every control on screen has an accessible label, as GTK holds it."""
@@ -252,6 +303,85 @@ class Desktop(h.LvTestCase):
         self.check_labels()
         self.screenshot("02-chat.png")
 
+    def test_2a_corrections_retractions_markers(self):
+        # Bob (a second client of his) corrects one message, retracts another, and
+        # marks ours displayed: each shows in the open chat.
+        import threading
+        done = []
+        script = f"""
+from slixmpp import ET
+got = asyncio.Event()
+def on_message(m):
+    if m["body"] == "mark me":
+        marker = c.make_message(mto={self.alice!r}, mtype="chat")
+        marker.append(ET.fromstring(
+            "<displayed xmlns='urn:xmpp:chat-markers:0' id='%s'/>" % m["id"]))
+        marker.send()
+        got.set()
+c.add_event_handler("message", on_message)
+c.send_presence()
+first = c.make_message(mto={self.alice!r}, mbody="typo hier", mtype="chat")
+first["id"] = "gui-original-1"
+first.send()
+gone = c.make_message(mto={self.alice!r}, mbody="regrettable words", mtype="chat")
+gone["id"] = "gui-original-2"
+gone.send()
+await asyncio.sleep(0.3)
+fix = c.make_message(mto={self.alice!r}, mbody="typo here", mtype="chat")
+fix.append(ET.fromstring("<replace xmlns='urn:xmpp:message-correct:0' id='gui-original-1'/>"))
+fix.send()
+retract = c.make_message(mto={self.alice!r}, mtype="chat")
+retract.append(ET.fromstring("<retract xmlns='urn:xmpp:message-retract:1' id='gui-original-2'/>"))
+retract.send()
+await asyncio.wait_for(got.wait(), 20)
+"""
+        thread = threading.Thread(target=lambda: done.append(
+            h.slixmpp(self.prosody, self.bob, "bob-pw", script)))
+        thread.start()
+        self.wait_text("typo here")
+        h.wait_for(lambda: any(label.endswith("edited: typo here") for label in self.labels()),
+                   10, 0.1, "the correction marked edited")
+        self.wait_text("This message was retracted")
+        self.assertFalse(any("typo hier" in t or "regrettable" in t for t in self.texts()))
+        self.click("Message text")
+        self.type("mark me")
+        self.key("Return")
+        thread.join(30)
+        self.assertTrue(done, "bob's client did not finish")
+        h.wait_for(lambda: any(label.endswith("· displayed: mark me") for label in self.labels()),
+                   10, 0.1, "our message shown displayed")
+
+    def test_2b_send_file(self):
+        # The attach button, GTK's file chooser (no portal here: the dialog itself),
+        # the path typed in its location entry; the backend uploads it (HTTP
+        # upload to upload.localhost) and the link goes to bob as a message.
+        path = os.path.join(self.home.root, "notes-for-bob.txt")
+        with open(path, "w") as f:
+            f.write("the file's content\n" * 2000)
+        self.click("Send a file")
+        wid = self.x_window("Send a file")
+        self.xdotool("windowfocus", "--sync", wid)
+        self.key("ctrl+l")
+        self.type(path)
+        self.key("Return")
+        h.wait_for(lambda: any("notes-for-bob.txt" in m and "https://" in m
+                               for m in self.peer.received()), 20, 0.1, "bob to get the link")
+        self.wait_text("notes-for-bob.txt")
+        self.assertIsNone(self.find(prefix="Sending notes-for-bob.txt")[1],
+                          "the progress bar stays after the upload")
+
+    def test_2c_keyboard_navigation(self):
+        # Tab alone goes round the main view's controls: each reached has a label.
+        self.click("Message text")
+        seen = []
+        for _ in range(14):
+            self.key("Tab")
+            seen.append(self.command("focused"))
+        for label in ("Search contacts", "Add a contact", f"Remove contact {self.bob}",
+                      "Send a file", "Message text", "Send message"):
+            self.assertIn(label, seen, f"not reached by Tab: {seen}")
+        self.assertNotIn("", seen, f"a control without a label got the focus: {seen}")
+
     def test_3_search_filters(self):
         self.key("ctrl+f")
         self.type("nobody-matches")
@@ -278,8 +408,57 @@ class Desktop(h.LvTestCase):
         self.peer.send(self.alice, 1, "unseen")
         h.wait_for(lambda: any(label.startswith(self.bob + ",") and label.endswith("unread 1")
                                for label in self.labels()), 20, 0.1, "bob's unread count")
+        # ... and the desktop was told, once, under the chat's id.
+        # (the peer numbers what it sends: "unseen 0")
+        h.wait_for(lambda: any(n["body"] == "unseen 0" for n in self.notified()), 10, 0.1,
+                   "a desktop notification")
+        shown = [n for n in self.notified() if n["body"] == "unseen 0"]
+        self.assertEqual(len(shown), 1, shown)
+        self.assertEqual(shown[0]["server"], "org.gtk.Notifications")
+        self.assertEqual(shown[0]["id"], f"chat-{self.bob}")
+        self.assertEqual(shown[0]["title"], self.bob)
         self.check_labels()
         self.screenshot("03-room.png")
+
+    def test_4b_dark_theme(self):
+        # The desktop switches to dark (the settings portal's color-scheme): the
+        # window follows at once, and back.
+        self.assertEqual(self.command("style"), "light")
+        self.set_color_scheme(1)
+        h.wait_for(lambda: self.command("style") == "dark", 10, 0.05, "the dark style")
+        # The style is chosen before the next frame is drawn: what counts is the
+        # screen, the messages' background gone dark.
+        _, messages = self.wait_widget("Messages with lounge@conference.localhost")
+        h.wait_for(lambda: self.brightness(messages, "05-room-dark.png") < 0.3, 10, 0.1,
+                   "the messages drawn dark")
+        self.set_color_scheme(0)
+        h.wait_for(lambda: self.command("style") == "light", 10, 0.05, "the light style")
+        h.wait_for(lambda: self.brightness(messages, "05-room-light-again.png") > 0.7, 10, 0.1,
+                   "the messages drawn light again")
+
+    def test_4c_bookmark_join_and_leave(self):
+        room = "den@conference.localhost"
+        r = h.run([h.LI, "bookmarks", "add", room, "-l", "local", "-n", "The den", "-p",
+                   "alice"], self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.key("ctrl+j")
+        # The list shows once bookmarksList answered, and the dialog grows.
+        self.click_until(f"Join bookmarked room {room}", f"Messages with {room}",
+                         window="Join a room")
+        self.wait_widget(prefix=room + ",")
+        # (Clicked again if the first click came during a layout: the button goes
+        # insensitive once clicked, so mucLeave is sent once.)
+        for _ in range(3):
+            self.click("Leave the room")
+            try:
+                h.wait_for(lambda: self.find(f"Messages with {room}")[1] is None, 10, 0.1,
+                           "the room's view to close")
+                break
+            except AssertionError:
+                pass
+        self.assertIsNone(self.find(f"Messages with {room}")[1], "the room's view stays")
+        self.assertIsNone(self.find(prefix=room + ",")[1], "the room stays in the list")
+        self.wait_widget(prefix="lounge@conference.localhost,")
 
     def test_5_subscription_request(self):
         h.slixmpp(self.prosody, self.carol, "carol-pw",
@@ -292,22 +471,93 @@ class Desktop(h.LvTestCase):
                                                           "alice").stdout, 10, 0.1,
                    "the backend to have nothing waiting")
 
-    def test_6_backend_down_banner(self):
+    def login(self):
+        # 60 s: a backend just activated, under the sanitizers on a loaded machine.
+        self.wait_widget("Profile password", timeout=60)
+        self.click("Profile password")
+        self.key("ctrl+a", "BackSpace")
+        self.type("alice-pp")
+        self.key("Return")
+        self.wait_widget("Search contacts", timeout=60)
+
+    def test_6_network_down_banner(self):
+        # The profile's connection goes (as when the network does): the banner says
+        # so, its button reconnects, and the banner goes.
+        r = h.gdbus_call(self.env, "disconnect", "alice")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.wait_text("Not connected to your XMPP server")
+        self.screenshot("04-network-down.png")
+        self.click("Reconnect")
+        h.wait_for(lambda: self.find("Reconnect")[1] is None, 30, 0.1, "the banner to go")
+        self.wait_widget(prefix=self.bob + ",")
+
+    def test_7_backend_down_banner(self):
         self.backend.stop()
         self.wait_text("The Libervia backend is not running.")
-        self.wait_widget("Start the backend")
-        self.screenshot("04-backend-down.png")
+        self.screenshot("06-backend-down.png")
+        # Its button makes a call: D-Bus activation starts the backend, which has
+        # no session yet, so the login page comes back.
+        self.click("Start the backend")
+        self.login()
+        self.assertTrue(h.name_has_owner(self.env))
+        self.assertIsNone(self.find("Start the backend")[1])
 
-    def test_7_quit(self):
+    def test_8_quit(self):
         # Ctrl+Q: the window's size is kept and the application ends cleanly
         # (under the sanitizers, a use after free at shutdown would show here).
-        self.xdotool("windowfocus", "--sync", self.x_window("Libervia"))
+        wid = self.x_window("Libervia")
+        self.xdotool("windowsize", "--sync", wid, "1100", "720")
+        self.xdotool("windowfocus", "--sync", wid)
         self.key("ctrl+q")
         self.assertEqual(self.desktop.wait(20), 0, self.log_text())
         state = os.path.join(self.home.root, "state", "libervia", "desktop-state.ini")
         with open(state) as f:
-            self.assertIn("width=", f.read())
+            text = f.read()
+        self.assertIn("width=1100", text)
+        self.assertIn("height=720", text)
 
+    def test_9_size_remembered(self):
+        # While no window is open, bob writes a burst: kept by the backend, more
+        # than the one page a chat opened loads (see test_9a).
+        self.peer.send(self.alice, 40, "burst")
+        h.wait_for(lambda: "burst 39" in h.gdbus_call(self.env, "historyGet", self.bob, "", "1",
+                                                      "true", "{}", "alice").stdout,
+                   20, 0.1, "the burst stored")
+        type(self).start_desktop()
+        self.wait_widget("Profile password")
+        geometry = self.xdotool("getwindowgeometry", self.x_window("Libervia"))
+        self.assertIn("Geometry: 1100x720", geometry)
+        self.screenshot("07-restarted.png")
+
+
+    def test_9a_history_page(self):
+        # Bob's chat opened after his burst: the newest page is loaded from the
+        # backend, not all the history. (Scrolling back to older pages is not
+        # shown here: wheel events from xdotool did not move the list under
+        # Xvfb, see the report of issue 8.)
+        self.login()
+        for _ in range(3):  # a click while the list is still being laid out is lost
+            self.click(prefix=self.bob + ",")
+            try:
+                self.wait_widget(f"Messages with {self.bob}", timeout=3)
+                break
+            except AssertionError:
+                pass
+        self.wait_text("burst 39")
+        self.wait_text("burst 10")
+        shown = [t for t in self.texts() if t.startswith("burst ")]
+        self.assertNotIn("burst 9", shown)
+        self.assertFalse(any("hello bob from the desktop" in t for t in self.texts()),
+                         "the first page holds more than a page")
+        self.screenshot("08-history-page.png")
+
+    def test_9b_remove_contact(self):
+        self.click(f"Remove contact {self.bob}")
+        self.xdotool("windowfocus", "--sync", self.x_window(r"Remove the contact\?"))
+        self.key("alt+r")
+        h.wait_for(lambda: self.find(prefix=self.bob + ",")[1] is None, 20, 0.1,
+                   "bob's row to go")
+        self.assertNotIn(self.bob, h.gdbus_call(self.env, "getContacts", "alice").stdout)
 
 if __name__ == "__main__":
     h.run_tap()
