@@ -4,6 +4,7 @@ the network shown harmlessly (reliability case S15), a room joined, resizes, a
 1,000-message history scrolled back with PageUp, the golden main screen, TERM=vt100
 without colours, a backend restart survived, and the terminal given back on exit,
 SIGTERM and SIGSEGV. One Prosody, bus and backend for the whole file."""
+import json
 import os
 import re
 import signal
@@ -143,21 +144,22 @@ class Tui(h.LvTestCase):
     def test_2_notification(self):
         # A notification server (standing for the desktop) appears on the bus: a
         # message in a chat without focus goes to it, and the bell stays quiet.
-        recorder = subprocess.Popen([os.path.join(h.BUILD_ROOT, "tests", "frontends",
-                                                  "lv-notify-recorder")], env=self.env,
-                                    stdout=subprocess.PIPE, text=True, start_new_session=True)
-        self.addCleanup(recorder.kill)
-        self.assertEqual(recorder.stdout.readline().strip(), "READY")
-        # The bus told the TUI of the name's new owner before the recorder's READY;
+        desktop = subprocess.Popen([os.path.join(h.BUILD_ROOT, "tests", "frontends",
+                                                 "fake-desktop")], env=self.env,
+                                   stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.addCleanup(lambda: h.kill_group(desktop))
+        self.assertEqual(desktop.stdout.readline().strip(), "ready")
+        # The bus told the TUI of the name's new owner before the desktop's "ready";
         # the keys of open_chat come after it.
         self.open_chat(self.carol)
         bells = self.tui.bells()
         self.bob_peer.send(self.alice, 1, "notify-me")
-        self.assertEqual(recorder.stdout.readline().strip(), "NOTIFY bob\tnotify-me 0")
+        shown = json.loads(desktop.stdout.readline())
+        self.assertEqual((shown["server"], shown["title"], shown["body"]),
+                         ("org.freedesktop.Notifications", "bob", "notify-me 0"))
         self.tui.wait_text("Bob (1)")
         self.assertEqual(self.tui.bells(), bells)
-        recorder.kill()
-        recorder.wait()
+        h.kill_group(desktop)
 
     def test_3_bracketed_paste(self):
         self.open_chat(self.bob)
