@@ -79,6 +79,10 @@ struct _LvXmppAccount {
     gpointer keepalive;   /* thread: the silence watch of the socket */
     gboolean dead_stream; /* thread: the keep-alive gave the stream up */
     guint store_failures; /* thread: failed attempts to store the batch, in a row */
+
+    /* Stream management after a refused resumption (lv-xmpp-account.c). */
+    gboolean tried_resume; /* thread: this connection was given a saved stream to resume */
+    gboolean stale_sm;     /* thread: this session's counters are the refused stream's */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);

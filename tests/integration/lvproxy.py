@@ -42,11 +42,16 @@ class Proxy:
                 continue
             try:
                 client, _ = listener.accept()
-                if self.refuse:
-                    client.close()
-                    continue
+            except OSError:
+                continue
+            if self.refuse:
+                client.close()
+                continue
+            try:
                 server = socket.create_connection(self.target, 5)
             except OSError:
+                # The server is down: so is the path, at once (not a silent socket).
+                client.close()
                 continue
             with self.lock:
                 self.pairs.append((client, server))
@@ -72,7 +77,7 @@ class Proxy:
                     elif self.rewrite is not None:
                         data = self.rewrite(data)
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: cut() closed a socket under select
             pass
         finally:
             self._close(client, server)

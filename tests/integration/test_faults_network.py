@@ -148,6 +148,15 @@ class Soak(lvfaults.FaultCase):
                    f"{len(accepted)} messages at bob")
         time.sleep(1)  # a late duplicate would show now
         got = self.received_out(peers, out_tag)
+        if sorted(got) != sorted(accepted):
+            import collections
+            for i, peer in enumerate(peers):
+                mine = [int(b.split()[1]) for b in peer.received() if b.startswith(out_tag + " ")]
+                dups = sorted(n for n, c in collections.Counter(mine).items() if c > 1)
+                print(f"# diagnosis: peer {i}: {len(mine)} got, first {mine[:3]}, last {mine[-3:]}, "
+                      f"dups {len(dups)}: {dups[:5]}..{dups[-5:]}", flush=True)
+            print("# diagnosis: our rows by state", self.query("SELECT state, count(*) FROM history WHERE sender_bare = ? GROUP BY state", self.alice), flush=True)
+            print("\n".join("# " + l for l in self.log().splitlines() if "INFO" in l or "MESSAGE" in l or "WARN" in l), flush=True)
         self.assertEqual(sorted(got), sorted(accepted), "each outgoing message once at bob")
         # The same state as at the first sample (connected, idle): the same descriptors.
         h.wait_for(lambda: self.sample(pid)[1] == first[2], 30, 0.5,
