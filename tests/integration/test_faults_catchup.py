@@ -4,8 +4,8 @@ loopback proxy: R9 kill -9 in the middle of a catch-up, R10 live messages racing
 catch-up, R11 carbons and a second client of our own account, R1 variant b a
 restart after the server dropped our hibernating session. The oracle is
 lvfaults.py's: each numbered message stored exactly once, the database sound.
-By hand each archive holds LV_FAULT_BURST (1,000) messages; tools/test runs R9
-with 200, suite heavy all four with 5,000 (tests/integration/meson.build)."""
+By hand each archive holds LV_FAULT_BURST (1,000) messages; suite heavy
+(tools/test --full) runs all four with 5,000 (tests/integration/meson.build)."""
 import re
 import time
 
