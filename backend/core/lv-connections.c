@@ -7,6 +7,7 @@
 #include "lv-crypto.h"
 #include "lv-jid.h"
 #include "lv-message-store.h"
+#include "lv-network-watch.h"
 #include "lv-params.h"
 #include "lv-profile-params.h"
 #include "lv-profiles.h"
@@ -33,8 +34,9 @@ typedef struct {
 
 struct _LvConnections {
     LvBackend *backend;
-    GHashTable *by_profile; /* profile name → Connection* */
-    LvRoster *roster;       /* versions, subscriptions, groups (lv-roster.c) */
+    GHashTable *by_profile;  /* profile name → Connection* */
+    LvRoster *roster;        /* versions, subscriptions, groups (lv-roster.c) */
+    LvNetworkWatch *network; /* the machine's network changes (lv-network-watch.c) */
 };
 
 static void
@@ -111,6 +113,32 @@ configure_keepalive(LvConfig *config)
                                   keepalive_option(config, "keepalive_timeout", 15));
 }
 
+static gboolean on_reconnect(gpointer data);
+
+/* A new path may be there, or the old one gone: streams in session are checked at
+ * once (lv_xmpp_account_network_changed), and a reconnection waiting out its
+ * back-off is tried now, the network it failed on being another. */
+static gboolean
+on_network_changed(gpointer data)
+{
+    LvConnections *connections = data;
+    GHashTableIter iter;
+    gpointer value = NULL;
+
+    g_hash_table_iter_init(&iter, connections->by_profile);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        Connection *connection = value;
+        if (connection->retry_source == 0) {
+            lv_xmpp_account_network_changed(connection->account);
+            continue;
+        }
+        g_info("%s: the network changed: reconnecting now", connection->profile);
+        g_source_remove(connection->retry_source);
+        connection->retry_source = g_idle_add(on_reconnect, connection);
+    }
+    return G_SOURCE_REMOVE;
+}
+
 LvConnections *
 lv_connections_new(LvBackend *backend)
 {
@@ -121,6 +149,7 @@ lv_connections_new(LvBackend *backend)
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, connection_free);
     connections->roster = lv_roster_new(backend);
     configure_keepalive(lv_backend_get_config(backend));
+    connections->network = lv_network_watch_new(on_network_changed, connections);
     return connections;
 }
 
@@ -129,6 +158,7 @@ lv_connections_free(LvConnections *connections)
 {
     if (connections == NULL)
         return;
+    lv_network_watch_free(connections->network);
     g_hash_table_unref(connections->by_profile);
     lv_roster_free(connections->roster);
     g_free(connections);

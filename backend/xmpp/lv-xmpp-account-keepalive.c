@@ -13,6 +13,13 @@
  * Any inbound data counts as a sign of life, so a busy stream never pings, and the
  * timer is not moved on each read: it only looks at the time of the last one when
  * it fires. An idle account wakes once per interval.
+ *
+ * A change of the machine's network (lv_xmpp_account_network_changed: a route or
+ * an address came or went) may have left the stream on a path that is gone: rather
+ * than waiting up to a whole interval for the silence to show, the server is
+ * pinged at once and given NETWORK_PROBE_S to answer (a live path answers in a
+ * round trip); no answer and the stream is declared dead, and the reconnection
+ * resumes it (XEP-0198) on the new path.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +30,7 @@
 
 #define DEFAULT_INTERVAL_S 60
 #define DEFAULT_TIMEOUT_S 15
+#define NETWORK_PROBE_S 5
 
 G_LOCK_DEFINE_STATIC(settings_lock);
 static guint interval_s = DEFAULT_INTERVAL_S; /* under settings_lock */
@@ -33,6 +41,7 @@ typedef struct {
     int fd;
     gint64 last_heard; /* monotonic µs */
     gint64 ping_at;    /* monotonic µs of the ping in flight, 0: none */
+    gint64 ping_wait;  /* µs that ping is given for an answer */
 } Keepalive;
 
 void
@@ -102,13 +111,14 @@ on_timer(GSource *source, GSourceFunc callback, gpointer user_data)
     gint64 interval_us = (gint64)interval * G_USEC_PER_SEC;
     gint64 timeout_us = (gint64)timeout * G_USEC_PER_SEC;
     gint64 waiting_since = keepalive->ping_at > 0 ? keepalive->ping_at : keepalive->last_heard;
+    gint64 wait_us = keepalive->ping_at > 0 ? keepalive->ping_wait : timeout_us;
 
     if (keepalive->ping_at > 0 || !account->session) {
-        if (now - waiting_since >= timeout_us)
+        if (now - waiting_since >= wait_us)
             declare_dead(account, keepalive,
                          (guint)((now - keepalive->last_heard) / G_USEC_PER_SEC));
         else
-            arm(keepalive, waiting_since + timeout_us);
+            arm(keepalive, waiting_since + wait_us);
         return G_SOURCE_CONTINUE;
     }
     if (now - keepalive->last_heard < interval_us) {
@@ -116,10 +126,46 @@ on_timer(GSource *source, GSourceFunc callback, gpointer user_data)
         return G_SOURCE_CONTINUE;
     }
     keepalive->ping_at = now;
+    keepalive->ping_wait = timeout_us;
     arm(keepalive, now + timeout_us);
     send_ping(account);
     lv_xmpp_account_drain(account);
     return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+probe_after_network_change(gpointer data)
+{
+    LvXmppAccount *account = data;
+    Keepalive *keepalive = account->keepalive;
+    guint interval = 0, timeout = 0;
+
+    /* Logging in has its own short deadline; a ping in flight already probes. */
+    if (keepalive == NULL || !account->session || account->dead_stream)
+        return G_SOURCE_REMOVE;
+    get_settings(&interval, &timeout);
+    gint64 now = g_get_monotonic_time();
+    gint64 wait_us = (gint64)MIN(timeout, NETWORK_PROBE_S) * G_USEC_PER_SEC;
+    if (keepalive->ping_at > 0) {
+        /* Its deadline may be a full keepalive_timeout away: bring it nearer. */
+        keepalive->ping_wait = MIN(keepalive->ping_wait, now - keepalive->ping_at + wait_us);
+        arm(keepalive, keepalive->ping_at + keepalive->ping_wait);
+        return G_SOURCE_REMOVE;
+    }
+    g_info("%s: the network changed: checking the stream", account->profile);
+    keepalive->ping_at = now;
+    keepalive->ping_wait = wait_us;
+    arm(keepalive, now + wait_us);
+    send_ping(account);
+    lv_xmpp_account_drain(account);
+    return G_SOURCE_REMOVE;
+}
+
+void
+lv_xmpp_account_network_changed(LvXmppAccount *account)
+{
+    lv_xmpp_account_invoke(account, probe_after_network_change, lv_xmpp_account_ref(account),
+                           (GDestroyNotify)lv_xmpp_account_unref);
 }
 
 static GSourceFuncs timer_funcs = { NULL, NULL, on_timer, NULL, NULL, NULL };

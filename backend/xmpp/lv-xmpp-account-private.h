@@ -84,6 +84,9 @@ struct _LvXmppAccount {
     guint store_failures; /* thread: failed attempts to store the batch, in a row */
 
     gpointer chat_states; /* thread: our XEP-0085 states (lv-xmpp-account-chatstates.c) */
+    /* Stream management after a refused resumption (lv-xmpp-account.c). */
+    gboolean tried_resume; /* thread: this connection was given a saved stream to resume */
+    gboolean stale_sm;     /* thread: this session's counters are the refused stream's */
 };
 
 LvXmppAccount *lv_xmpp_account_ref(LvXmppAccount *account);

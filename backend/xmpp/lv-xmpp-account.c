@@ -261,7 +261,9 @@ release_connection(LvXmppAccount *account)
     unwatch_socket(account);
     stop_ticker(account);
     if (account->conn != NULL) {
-        xmpp_sm_state_t *sm = account->leaving ? NULL : xmpp_conn_get_sm_state(account->conn);
+        xmpp_sm_state_t *sm = account->leaving || account->stale_sm
+                                      ? NULL
+                                      : xmpp_conn_get_sm_state(account->conn);
         if (sm != NULL) {
             if (account->sm_state != NULL)
                 xmpp_free_sm_state(account->sm_state);
@@ -271,7 +273,7 @@ release_connection(LvXmppAccount *account)
     }
     account->conn = NULL;
     account->fd = -1;
-    if (account->leaving && account->sm_state != NULL) {
+    if ((account->leaving || account->stale_sm) && account->sm_state != NULL) {
         xmpp_free_sm_state(account->sm_state);
         account->sm_state = NULL;
     }
@@ -349,6 +351,13 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         account->own_full = g_strdup(xmpp_conn_get_bound_jid(conn));
         if (account->resumed)
             g_info("%s: stream resumed (XEP-0198)", account->profile);
+        /* libstrophe 0.12.2 carries the refused stream's counters and queue into the
+         * new session: resuming it later would send again what the server already
+         * has (each message twice at the receiver). When it is lost, a new session,
+         * the catch-up and the outbox take over instead. */
+        account->stale_sm = account->tried_resume && !account->resumed;
+        if (account->stale_sm)
+            g_info("%s: resumption refused: a new session, not resumable itself", account->profile);
         lv_xmpp_account_post(account, LV_XMPP_EVENT_CONNECTED, account->own_full,
                              g_variant_new_boolean(account->resumed), NULL);
         if (account->resumed)
@@ -365,7 +374,7 @@ on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     gboolean had_session = account->session;
     account->session = FALSE;
     if (had_session)
-        lv_xmpp_session_ended(account, !account->leaving);
+        lv_xmpp_session_ended(account, !account->leaving && !account->stale_sm);
     lv_xmpp_iq_fail_all(account);
     if (!had_session)
         post_event(account, LV_XMPP_EVENT_FAILED, NULL,
@@ -470,10 +479,13 @@ do_connect(gpointer data)
         account->xctx = xmpp_ctx_new(NULL, &account->logger);
     }
     account->conn = xmpp_conn_new(account->xctx);
+    account->tried_resume = account->stale_sm = FALSE;
     if (account->sm_state != NULL) {
         /* Tried first: a <resume/>, and a new session if the server refuses it. */
         if (xmpp_conn_set_sm_state(account->conn, account->sm_state) != XMPP_EOK)
             xmpp_free_sm_state(account->sm_state);
+        else
+            account->tried_resume = TRUE;
         account->sm_state = NULL;
     }
     if (!settings->check_certificate)

@@ -164,4 +164,8 @@ gint64 lv_xmpp_account_get_connected_time(LvXmppAccount *account);
  * (60 and 15). */
 void lv_xmpp_account_set_keepalive(guint interval, guint timeout);
 
+/* The machine's network changed (any thread): a stream in session is checked at
+ * once (a ping, given a few seconds), rather than at the next keep-alive. */
+void lv_xmpp_account_network_changed(LvXmppAccount *account);
+
 G_END_DECLS

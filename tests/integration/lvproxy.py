@@ -27,6 +27,8 @@ class Proxy:
         self.rewrite = None
         self.from_client = bytearray()  # every byte the client sent, for assertions
         self.accepted = 0
+        self.stale = set()       # client sockets of a path that is gone (relisten)
+        self.retired = []        # listeners of those paths
         self.stopping = False
         self.thread = threading.Thread(target=self._accept_loop, daemon=True)
         self.thread.start()
@@ -34,16 +36,22 @@ class Proxy:
 
     def _accept_loop(self):
         while not self.stopping:
-            ready, _, _ = select.select([self.listener], [], [], 0.2)
+            listener = self.listener  # relisten() may replace it meanwhile
+            ready, _, _ = select.select([listener], [], [], 0.2)
             if not ready:
                 continue
             try:
-                client, _ = self.listener.accept()
-                if self.refuse:
-                    client.close()
-                    continue
+                client, _ = listener.accept()
+            except OSError:
+                continue
+            if self.refuse:
+                client.close()
+                continue
+            try:
                 server = socket.create_connection(self.target, 5)
             except OSError:
+                # The server is down: so is the path, at once (not a silent socket).
+                client.close()
                 continue
             with self.lock:
                 self.pairs.append((client, server))
@@ -59,7 +67,7 @@ class Proxy:
                     data = sock.recv(65536)
                     if not data:
                         return
-                    if self.blackhole:
+                    if self.blackhole or client in self.stale:
                         continue
                     if self.delay:
                         time.sleep(self.delay)
@@ -69,7 +77,7 @@ class Proxy:
                     elif self.rewrite is not None:
                         data = self.rewrite(data)
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: cut() closed a socket under select
             pass
         finally:
             self._close(client, server)
@@ -92,6 +100,26 @@ class Proxy:
         for client, server in pairs:
             self._close(client, server)
 
+    def relisten(self):
+        """A network change: the connections of now stop carrying bytes (their path
+        is gone, the sockets stay open) and new ones come on a new port (self.port);
+        the old port keeps its listener, which accepts no more."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        with self.lock:
+            self.stale.update(client for client, _ in self.pairs)
+            self.retired.append(self.listener)
+            self.listener = listener
+            self.port = listener.getsockname()[1]
+        return self.port
+
+    def live_connections(self):
+        """The connections on the current path."""
+        with self.lock:
+            return len([p for p in self.pairs if p[0] not in self.stale])
+
     def connections(self):
         with self.lock:
             return len(self.pairs)
@@ -100,3 +128,5 @@ class Proxy:
         self.stopping = True
         self.cut()
         self.listener.close()
+        for listener in self.retired:
+            listener.close()
