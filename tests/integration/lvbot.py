@@ -3,7 +3,6 @@ sends numbered chat messages `TAG i: …` (the oracle's format, lvfaults.py) at 
 steady rate until told to stop, and records every error the server sends back
 (a bounce such as recipient-unavailable would show there)."""
 import subprocess
-import threading
 
 import lvharness as h
 
@@ -50,33 +49,22 @@ print("DONE", flush=True)
 """
 
 
-class PacedBot:
+class PacedBot(h.ProcessLines):
     """@jid sending `TAG i: …` to @to at @rate messages per second from start."""
 
     def __init__(self, prosody, jid, password, to, tag, rate, grace=0.5):
         self.tag = tag
-        self.lines = []
-        self.lock = threading.Lock()
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", "-c", SCRIPT, jid, password, prosody.ca_file,
              str(prosody.c2s_port), to, tag, str(rate), str(grace)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True)
         h.at_teardown(lambda: h.kill_group(self.proc))
-        threading.Thread(target=self._read, daemon=True).start()
+        self.start_reading()
         h.wait_for(lambda: "READY" in self.copy() or self.proc.poll() is not None, 30, 0.05,
                    f"{jid} to log in")
         if "READY" not in self.copy():
             raise AssertionError(f"the bot did not log in: {self.proc.stderr.read()[-2000:]}")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def copy(self):
-        with self.lock:
-            return list(self.lines)
 
     def stop(self, timeout=60):
         """Stops sending; the number sent, once the server handled them all."""
