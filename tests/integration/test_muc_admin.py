@@ -304,7 +304,17 @@ class MucAdmin(h.LvTestCase):
         self.peer.run(SEND.format(index=BOB, xml=(
             f"<message to='{self.own_jid}'><x xmlns='jabber:x:conference' jid='{room}' "
             "password='hunter2' reason='tea'/></message>")))
-        line = monitor.wait("mucInvitation", room)
+        try:
+            line = monitor.wait("mucInvitation", room)
+        except AssertionError:
+            # Seen twice in CI runs, never here: say what the backend saw.
+            r = h.li(self.env, "info", "session", "-O", "json", "-p", "alice")
+            log = "".join(self.log)
+            raise AssertionError(
+                f"no mucInvitation; our session now: {r.stdout.strip()} (was {self.own_jid}); "
+                f"the backend's log about it: "
+                f"{[x for x in log.splitlines() if 'invit' in x or 'conference' in x][-10:]}; "
+                f"the monitor saw: {monitor.copy()[-10:]}")
         self.assertIn(f"'{self.bob}/", line)
         self.assertIn("'hunter2'", line)
         self.assertIn('"mediated":false', line)
