@@ -527,7 +527,8 @@ no_pep_error(LvXmppAccount *account)
 static GVariant *
 empty_dict(void)
 {
-    return g_variant_ref_sink(g_variant_new_array(G_VARIANT_TYPE("{sa{ss}}"), NULL, 0));
+    return g_variant_new_array(G_VARIANT_TYPE("{sa{ss}}"), NULL,
+                               0); /* floating: the builder sinks it */
 }
 
 static void

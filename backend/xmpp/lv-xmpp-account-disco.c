@@ -209,7 +209,7 @@ remember_info(LvXmppAccount *account, Fetch *fetch, xmpp_stanza_t *query, GVaria
         g_message("%s: %s announced capabilities %s but its disco#info hashes to %s: the "
                   "announced ver is not trusted",
                   account->profile, fetch->jid, fetch->announced, ver);
-    lv_xmpp_caps_cache_insert(ver, g_variant_ref(info));
+    lv_xmpp_caps_cache_insert(ver, info); /* it takes its own reference */
     if (state != NULL)
         g_hash_table_replace(state->fetched, fetched_key(fetch->jid, fetch->node),
                              g_steal_pointer(&ver));

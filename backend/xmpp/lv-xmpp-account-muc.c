@@ -166,7 +166,11 @@ lv_xmpp_muc_join_answer(LvXmppAccount *account, gboolean already, GVariant *args
     for (int i = 0; i < 5; i++)
         children[i + 1] = g_variant_get_child_value(args, i);
     children[6] = g_variant_new_string(account->profile);
-    return g_variant_new_tuple(children, 7);
+    GVariant *answer = g_variant_new_tuple(children, 7);
+    /* The tuple took its own references of the children we got (found by valgrind). */
+    for (int i = 1; i < 6; i++)
+        g_variant_unref(children[i]);
+    return answer;
 }
 
 void
