@@ -74,16 +74,21 @@ on_pong(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
     /* The bytes of the answer already counted as a sign of life. */
 }
 
+/* Pings the server now and gives the stream @wait_us to answer. */
 static void
-send_ping(LvXmppAccount *account)
+send_ping(LvXmppAccount *account, Keepalive *keepalive, gint64 now, gint64 wait_us)
 {
     const char *domain = account->own_bare != NULL ? strchr(account->own_bare, '@') : NULL;
     xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", domain != NULL ? domain + 1 : NULL);
 
+    keepalive->ping_at = now;
+    keepalive->ping_wait = wait_us;
+    arm(keepalive, now + wait_us);
     lv_xmpp_add_child(iq, "ping", LV_NS_PING);
-    g_debug("%s: the stream is quiet: pinging the server", account->profile);
+    g_debug("%s: pinging the server", account->profile);
     lv_xmpp_iq_request(account, iq, on_pong, NULL, NULL);
     xmpp_stanza_release(iq);
+    lv_xmpp_account_drain(account);
 }
 
 /* Shutting the socket down wakes its watch with an end of file: libstrophe then
@@ -125,11 +130,8 @@ on_timer(GSource *source, GSourceFunc callback, gpointer user_data)
         arm(keepalive, keepalive->last_heard + interval_us);
         return G_SOURCE_CONTINUE;
     }
-    keepalive->ping_at = now;
-    keepalive->ping_wait = timeout_us;
-    arm(keepalive, now + timeout_us);
-    send_ping(account);
-    lv_xmpp_account_drain(account);
+    g_debug("%s: the stream is quiet", account->profile);
+    send_ping(account, keepalive, now, timeout_us);
     return G_SOURCE_CONTINUE;
 }
 
@@ -153,11 +155,7 @@ probe_after_network_change(gpointer data)
         return G_SOURCE_REMOVE;
     }
     g_info("%s: the network changed: checking the stream", account->profile);
-    keepalive->ping_at = now;
-    keepalive->ping_wait = wait_us;
-    arm(keepalive, now + wait_us);
-    send_ping(account);
-    lv_xmpp_account_drain(account);
+    send_ping(account, keepalive, now, wait_us);
     return G_SOURCE_REMOVE;
 }
 
