@@ -51,12 +51,12 @@ lv_signal_coalescer_free(LvSignalCoalescer *coalescer)
     g_free(coalescer);
 }
 
-/* End of a window: the held states go out and their entities get a new window
- * (they are still busy); the quiet ones leave. */
-static gboolean
-on_tick(gpointer data)
+/* Takes the held presences and emits them, after the walk: a sink may offer a new
+ * presence from its callback. With @profile NULL (a tick) every entry is visited, the
+ * quiet ones leave and the busy ones stay; with a @profile, its entries all leave. */
+static void
+emit_held(LvSignalCoalescer *coalescer, const char *profile)
 {
-    LvSignalCoalescer *coalescer = data;
     g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
     GHashTableIter iter;
     gpointer value = NULL;
@@ -64,14 +64,26 @@ on_tick(gpointer data)
     g_hash_table_iter_init(&iter, coalescer->entries);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         Entry *entry = value;
-        if (entry->held == NULL)
-            g_hash_table_iter_remove(&iter);
-        else
+        if (profile != NULL && g_strcmp0(entry->profile, profile) != 0)
+            continue;
+        gboolean quiet = entry->held == NULL;
+        if (!quiet)
             g_ptr_array_add(held, g_steal_pointer(&entry->held));
+        if (quiet || profile != NULL)
+            g_hash_table_iter_remove(&iter);
     }
-    /* Emitted after the walk: a sink may offer a new presence from its callback. */
     for (guint i = 0; i < held->len; i++)
         coalescer->emit("presenceUpdate", held->pdata[i], coalescer->user_data);
+}
+
+/* End of a window: the held states go out and their entities get a new window
+ * (they are still busy); the quiet ones leave. */
+static gboolean
+on_tick(gpointer data)
+{
+    LvSignalCoalescer *coalescer = data;
+
+    emit_held(coalescer, NULL);
     if (g_hash_table_size(coalescer->entries) > 0)
         return G_SOURCE_CONTINUE;
     g_source_unref(coalescer->tick);
@@ -118,19 +130,5 @@ lv_signal_coalescer_offer(LvSignalCoalescer *coalescer, const char *name, GVaria
 void
 lv_signal_coalescer_flush_profile(LvSignalCoalescer *coalescer, const char *profile)
 {
-    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
-    GHashTableIter iter;
-    gpointer value = NULL;
-
-    g_hash_table_iter_init(&iter, coalescer->entries);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        Entry *entry = value;
-        if (g_strcmp0(entry->profile, profile) != 0)
-            continue;
-        if (entry->held != NULL)
-            g_ptr_array_add(held, g_steal_pointer(&entry->held));
-        g_hash_table_iter_remove(&iter);
-    }
-    for (guint i = 0; i < held->len; i++)
-        coalescer->emit("presenceUpdate", held->pdata[i], coalescer->user_data);
+    emit_held(coalescer, profile);
 }

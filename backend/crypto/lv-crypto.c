@@ -90,12 +90,6 @@ lv_crypto_hash_password(const char *password, GError **error)
 }
 
 gboolean
-lv_crypto_verify_password(const char *hash, const char *password)
-{
-    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
-gboolean
 lv_crypto_password_needs_rehash(const char *hash)
 {
     /* -1 (not an argon2 hash at all) counts too: it is replaced by a good one. */

@@ -31,9 +31,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(LvSecretKey, lv_secret_key_free)
  * Slow on purpose (tens of ms): call from a worker thread. */
 char *lv_crypto_hash_password(const char *password, GError **error);
 
-/* TRUE if @password matches @hash; the comparison is libsodium's, in constant time. */
-gboolean lv_crypto_verify_password(const char *hash, const char *password);
-
 /* TRUE if @hash was made with other limits than today's: re-hash it once the password
  * is known to be right, so stronger limits reach old profiles. */
 gboolean lv_crypto_password_needs_rehash(const char *hash);
