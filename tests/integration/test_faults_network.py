@@ -67,6 +67,8 @@ class NetworkChange(lvfaults.FaultCase):
 class Soak(lvfaults.FaultCase):
     # Archives in files: they survive the Prosody restart.
     prosody_options = {"hibernation": 30, "memory_archive": False}
+    # LV_SOAK_LOG=PATH: the backend's whole debug log is written there at the end.
+    config_lines = "log_level = debug" if os.environ.get("LV_SOAK_LOG") else ""
 
     def backend_pid(self):
         """The backend itself (the process group may hold a wrapper first)."""
@@ -148,6 +150,9 @@ class Soak(lvfaults.FaultCase):
                    f"{len(accepted)} messages at bob")
         time.sleep(1)  # a late duplicate would show now
         got = self.received_out(peers, out_tag)
+        if os.environ.get("LV_SOAK_LOG"):
+            with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
+                f.write(self.log())
         if sorted(got) != sorted(accepted):
             import collections
             for i, peer in enumerate(peers):
