@@ -150,9 +150,6 @@ class Soak(lvfaults.FaultCase):
                    f"{len(accepted)} messages at bob")
         time.sleep(1)  # a late duplicate would show now
         got = self.received_out(peers, out_tag)
-        if os.environ.get("LV_SOAK_LOG"):
-            with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
-                f.write(self.log())
         if sorted(got) != sorted(accepted):
             import collections
             for i, peer in enumerate(peers):
@@ -180,6 +177,9 @@ class Soak(lvfaults.FaultCase):
             # Too short to extrapolate from: the heap still settles (SQLite's page
             # cache, malloc's arenas) and would dominate the figure.
             self.assertLess(growth_kb, 4096, "RSS growth after the warm-up")
+        if os.environ.get("LV_SOAK_LOG"):  # last: it stops the backend
+            with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
+                f.write(self.log())
 
     def received_out(self, peers, tag):
         return [b for peer in peers for b in peer.received() if b.startswith(f"{tag} ")]
