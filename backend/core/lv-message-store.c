@@ -349,6 +349,7 @@ outbox(gpointer data, GError **error)
         outgoing->bodies = g_variant_ref(row->messages);
         outgoing->subjects = g_variant_ref(row->subjects);
         outgoing->oob_url = oob_url_of_row(row);
+        outgoing->timestamp = row->timestamp;
         g_ptr_array_add(messages, outgoing);
     }
     if (rows == NULL && error != NULL && *error != NULL) {
@@ -383,8 +384,21 @@ mark_sent(gpointer data, GPtrArray *uids, GPtrArray *signals, GError **error)
     return TRUE;
 }
 
+static double
+mam_point_time(gpointer data, const char *archive, GError **error)
+{
+    LvMessageStore *store = data;
+    double timestamp = 0;
+
+    if (storage_of(store, error) == NULL)
+        return 0;
+    g_autofree char *last =
+            lv_storage_mam_get_last(store->storage, store->profile_id, archive, &timestamp, error);
+    return last != NULL ? timestamp : 0;
+}
+
 static const LvXmppStoreFuncs funcs = {
-    store_batch, mam_get_last, mam_set_last, outbox, mark_sent, store_free,
+    store_batch, mam_get_last, mam_set_last, outbox, mark_sent, store_free, mam_point_time,
 };
 
 const LvXmppStoreFuncs *

@@ -17,6 +17,9 @@
 
 #define MAM_PAGE "100"
 #define MAM_SEED "50" /* the first session of a profile starts with the last page */
+/* How far before our oldest pending message the catch-up reads our archive: the
+ * server stamps its archive with its own clock, which may differ from ours. */
+#define PENDING_MARGIN_S 120
 
 typedef struct {
     LvXmppMamQuery query; /* owned strings */
@@ -173,7 +176,8 @@ fin_flag(xmpp_stanza_t *reply, const char *name)
 
 /* ---- the catch-up ---- */
 
-static void request_page(LvXmppAccount *account, const char *room, const char *after);
+static void request_page(LvXmppAccount *account, const char *room, const char *after,
+                         const char *start);
 
 typedef struct {
     char *query_id;
@@ -224,7 +228,7 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
                   failure->message);
     /* The seed page looks back, and is the only page asked. */
     if (last != NULL && !fin_flag(reply, "complete") && !page->seed) {
-        request_page(account, page->room, last);
+        request_page(account, page->room, last, NULL);
         return;
     }
     g_info("%s: archive of %s caught up", account->profile, archive);
@@ -232,24 +236,69 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
         caught_up(account, TRUE);
 }
 
-/* Asks for the page after @after, or (NULL) the last page of the archive of @room
- * (NULL: ours). */
+/* Asks for the page after @after, or the first page from the time @start
+ * (XEP-0082), or (both NULL) the last page of the archive of @room (NULL: ours). */
 static void
-request_page(LvXmppAccount *account, const char *room, const char *after)
+request_page(LvXmppAccount *account, const char *room, const char *after, const char *start)
 {
     Pending *pending =
             register_query(account, room != NULL ? room : account->own_bare, TRUE, FALSE);
     g_autoptr(GVariant) rsm = g_variant_ref_sink(
-            after != NULL ? g_variant_new_parsed("{'max': %s, 'after': %s}", MAM_PAGE, after)
-                          : g_variant_new_parsed("{'max': %s, 'before': ''}", MAM_SEED));
-    xmpp_stanza_t *iq = query_stanza(account, room, pending->query.query_id, NULL, rsm);
+            after != NULL   ? g_variant_new_parsed("{'max': %s, 'after': %s}", MAM_PAGE, after)
+            : start != NULL ? g_variant_new_parsed("{'max': %s}", MAM_PAGE)
+                            : g_variant_new_parsed("{'max': %s, 'before': ''}", MAM_SEED));
+    g_autoptr(GVariant) fields =
+            start != NULL ? g_variant_ref_sink(g_variant_new_parsed("{'start': %s}", start)) : NULL;
+    xmpp_stanza_t *iq = query_stanza(account, room, pending->query.query_id, fields, rsm);
     Page *page = g_new0(Page, 1);
 
     page->query_id = g_strdup(pending->query.query_id);
     page->room = g_strdup(room);
-    page->seed = after == NULL;
+    page->seed = after == NULL && start == NULL;
     lv_xmpp_iq_request(account, iq, on_page, page, page_free);
     xmpp_stanza_release(iq);
+}
+
+/* When our oldest pending message was written, 0 if none. */
+static double
+oldest_pending(LvXmppAccount *account)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) pending = account->store_funcs->outbox(account->store, &error);
+    double oldest = 0;
+
+    if (error != NULL)
+        g_warning("%s: cannot read the outbox: %s", account->profile, error->message);
+    for (guint i = 0; pending != NULL && i < pending->len; i++) {
+        const LvXmppOutgoing *outgoing = pending->pdata[i];
+        if (outgoing->timestamp > 0 && (oldest == 0 || outgoing->timestamp < oldest))
+            oldest = outgoing->timestamp;
+    }
+    return oldest;
+}
+
+/* Where the catch-up of our archive starts reading, as an XEP-0082 time (transfer
+ * full), or NULL: after the point. The point follows the live messages archived for
+ * us, and a message of ours the server archived before one of those (sent, its
+ * confirmation lost with the stream) lies behind it: read from the oldest pending
+ * message on instead, so that each one the server has is found there (by its
+ * origin-id) and marked sent, never sent twice. */
+static char *
+pending_start(LvXmppAccount *account, const char *last)
+{
+    g_autoptr(GError) error = NULL;
+    double oldest = oldest_pending(account);
+    double point = last != NULL && account->store_funcs->mam_point_time != NULL
+                           ? account->store_funcs->mam_point_time(account->store, account->own_bare,
+                                                                  &error)
+                           : 0;
+
+    if (error != NULL)
+        g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
+    if (oldest <= 0 || (last != NULL && point > 0 && point < oldest - PENDING_MARGIN_S))
+        return NULL;
+    g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc((gint64)(oldest - PENDING_MARGIN_S));
+    return time != NULL ? g_date_time_format(time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 }
 
 void
@@ -263,10 +312,14 @@ lv_xmpp_mam_start_catch_up(LvXmppAccount *account)
 
     if (error != NULL)
         g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
+    g_autofree char *start = account->store_funcs != NULL ? pending_start(account, last) : NULL;
     account->catching_up = TRUE;
-    g_info("%s: archive catch-up %s%s", account->profile, last != NULL ? "after " : "from the end",
-           last != NULL ? last : "");
-    request_page(account, NULL, last);
+    if (start != NULL)
+        g_info("%s: archive catch-up from %s (our pending messages)", account->profile, start);
+    else
+        g_info("%s: archive catch-up %s%s", account->profile,
+               last != NULL ? "after " : "from the end", last != NULL ? last : "");
+    request_page(account, NULL, start != NULL ? NULL : last, start);
 }
 
 char *
@@ -290,7 +343,7 @@ lv_xmpp_mam_catch_up_room(LvXmppAccount *account, const char *room)
 
     g_info("%s: archive catch-up of %s %s%s", account->profile, room,
            last != NULL ? "after " : "from the end", last != NULL ? last : "");
-    request_page(account, room, last);
+    request_page(account, room, last, NULL);
 }
 
 /* ---- MAMGet: a query for a frontend ---- */

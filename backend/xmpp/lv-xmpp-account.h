@@ -72,6 +72,9 @@ typedef struct {
     /* Our messages @uids (char*) reached the server: the signals go to @signals. */
     gboolean (*mark_sent)(gpointer store, GPtrArray *uids, GPtrArray *signals, GError **error);
     void (*free)(gpointer store);
+    /* When (Unix seconds, our clock) the catch-up point of @archive was set, 0 if
+     * none. May be NULL: then the point is taken as older than any message. */
+    double (*mam_point_time)(gpointer store, const char *archive, GError **error);
 } LvXmppStoreFuncs;
 
 /* A bridge signal to emit (plain data carrier). */

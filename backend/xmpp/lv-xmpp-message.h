@@ -115,6 +115,7 @@ struct _LvXmppOutgoing {
     char *replace_id;   /* XEP-0308: the id of the message this corrects, or NULL */
     char *retract_id;   /* XEP-0424: the id of the message this retracts, or NULL */
     char *oob_url;      /* XEP-0066: a URL to attach (an uploaded file), or NULL */
+    double timestamp;   /* when it was written (Unix seconds), 0: unknown */
 };
 
 void lv_xmpp_outgoing_free(LvXmppOutgoing *outgoing);

@@ -67,6 +67,8 @@ class NetworkChange(lvfaults.FaultCase):
 class Soak(lvfaults.FaultCase):
     # Archives in files: they survive the Prosody restart.
     prosody_options = {"hibernation": 30, "memory_archive": False}
+    # LV_SOAK_LOG=PATH: the backend's whole debug log is written there at the end.
+    config_lines = "log_level = debug" if os.environ.get("LV_SOAK_LOG") else ""
 
     def backend_pid(self):
         """The backend itself (the process group may hold a wrapper first)."""
@@ -175,6 +177,9 @@ class Soak(lvfaults.FaultCase):
             # Too short to extrapolate from: the heap still settles (SQLite's page
             # cache, malloc's arenas) and would dominate the figure.
             self.assertLess(growth_kb, 4096, "RSS growth after the warm-up")
+        if os.environ.get("LV_SOAK_LOG"):  # last: it stops the backend
+            with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
+                f.write(self.log())
 
     def received_out(self, peers, tag):
         return [b for peer in peers for b in peer.received() if b.startswith(f"{tag} ")]
