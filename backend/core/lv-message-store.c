@@ -294,14 +294,18 @@ store_batch(gpointer data, const char *own_bare, GPtrArray *batch, GPtrArray *si
 }
 
 static char *
-mam_get_last(gpointer data, const char *archive, GError **error)
+mam_get_last(gpointer data, const char *archive, double *set_at, GError **error)
 {
     LvMessageStore *store = data;
     double timestamp = 0;
 
     if (storage_of(store, error) == NULL)
         return NULL;
-    return lv_storage_mam_get_last(store->storage, store->profile_id, archive, &timestamp, error);
+    char *last =
+            lv_storage_mam_get_last(store->storage, store->profile_id, archive, &timestamp, error);
+    if (set_at != NULL)
+        *set_at = last != NULL ? timestamp : 0;
+    return last;
 }
 
 static gboolean
@@ -384,21 +388,8 @@ mark_sent(gpointer data, GPtrArray *uids, GPtrArray *signals, GError **error)
     return TRUE;
 }
 
-static double
-mam_point_time(gpointer data, const char *archive, GError **error)
-{
-    LvMessageStore *store = data;
-    double timestamp = 0;
-
-    if (storage_of(store, error) == NULL)
-        return 0;
-    g_autofree char *last =
-            lv_storage_mam_get_last(store->storage, store->profile_id, archive, &timestamp, error);
-    return last != NULL ? timestamp : 0;
-}
-
 static const LvXmppStoreFuncs funcs = {
-    store_batch, mam_get_last, mam_set_last, outbox, mark_sent, store_free, mam_point_time,
+    store_batch, mam_get_last, mam_set_last, outbox, mark_sent, store_free,
 };
 
 const LvXmppStoreFuncs *

@@ -284,17 +284,10 @@ oldest_pending(LvXmppAccount *account)
  * message on instead, so that each one the server has is found there (by its
  * origin-id) and marked sent, never sent twice. */
 static char *
-pending_start(LvXmppAccount *account, const char *last)
+pending_start(LvXmppAccount *account, const char *last, double point)
 {
-    g_autoptr(GError) error = NULL;
     double oldest = oldest_pending(account);
-    double point = last != NULL && account->store_funcs->mam_point_time != NULL
-                           ? account->store_funcs->mam_point_time(account->store, account->own_bare,
-                                                                  &error)
-                           : 0;
 
-    if (error != NULL)
-        g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
     if (oldest <= 0 || (last != NULL && point > 0 && point < oldest - PENDING_MARGIN_S))
         return NULL;
     g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc((gint64)(oldest - PENDING_MARGIN_S));
@@ -305,14 +298,16 @@ void
 lv_xmpp_mam_start_catch_up(LvXmppAccount *account)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *last =
-            account->store_funcs != NULL
-                    ? account->store_funcs->mam_get_last(account->store, account->own_bare, &error)
-                    : NULL;
+    double point = 0;
+    g_autofree char *last = account->store_funcs != NULL
+                                    ? account->store_funcs->mam_get_last(
+                                              account->store, account->own_bare, &point, &error)
+                                    : NULL;
 
     if (error != NULL)
         g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
-    g_autofree char *start = account->store_funcs != NULL ? pending_start(account, last) : NULL;
+    g_autofree char *start =
+            account->store_funcs != NULL ? pending_start(account, last, point) : NULL;
     account->catching_up = TRUE;
     if (start != NULL)
         g_info("%s: archive catch-up from %s (our pending messages)", account->profile, start);
@@ -327,7 +322,7 @@ lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive)
 {
     g_autoptr(GError) error = NULL;
     char *last = account->store_funcs != NULL
-                         ? account->store_funcs->mam_get_last(account->store, archive, &error)
+                         ? account->store_funcs->mam_get_last(account->store, archive, NULL, &error)
                          : NULL;
 
     if (error != NULL)

@@ -63,8 +63,9 @@ typedef struct {
      * @signals. FALSE: nothing was stored (the batch is kept and retried). */
     gboolean (*store)(gpointer store, const char *own_bare, GPtrArray *batch, GPtrArray *signals,
                       GError **error);
-    /* The MAM catch-up point of @archive (transfer full), NULL if none. */
-    char *(*mam_get_last)(gpointer store, const char *archive, GError **error);
+    /* The MAM catch-up point of @archive (transfer full), NULL if none; @set_at
+     * (may be NULL) gets when (Unix seconds, our clock) it was set. */
+    char *(*mam_get_last)(gpointer store, const char *archive, double *set_at, GError **error);
     gboolean (*mam_set_last)(gpointer store, const char *archive, const char *last_id,
                              GError **error);
     /* The outbox: our messages not yet confirmed (LvXmppOutgoing*) (transfer full). */
@@ -72,9 +73,6 @@ typedef struct {
     /* Our messages @uids (char*) reached the server: the signals go to @signals. */
     gboolean (*mark_sent)(gpointer store, GPtrArray *uids, GPtrArray *signals, GError **error);
     void (*free)(gpointer store);
-    /* When (Unix seconds, our clock) the catch-up point of @archive was set, 0 if
-     * none. May be NULL: then the point is taken as older than any message. */
-    double (*mam_point_time)(gpointer store, const char *archive, GError **error);
 } LvXmppStoreFuncs;
 
 /* A bridge signal to emit (plain data carrier). */
