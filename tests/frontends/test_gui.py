@@ -201,7 +201,10 @@ class Desktop(h.LvTestCase):
         return r.stdout.strip()
 
     def x_window(self, title):
-        return self.xdotool("search", "--sync", "--name", f"^{title}$").split()[0]
+        # Only a mapped window: a new dialog has its name before it is viewable,
+        # and focusing it then is an X BadMatch.
+        return self.xdotool("search", "--sync", "--onlyvisible", "--name",
+                            f"^{title}$").split()[0]
 
     def click(self, label=None, prefix=None, window="Libervia"):
         tree, node = self.wait_widget(label, prefix, window=window)
