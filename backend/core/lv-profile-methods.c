@@ -42,10 +42,21 @@ method_profile_create(LvBackend *backend, LvInvocation *invocation)
 }
 
 static void
+on_deleted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autofree Pending *pending = user_data;
+    GError *error = NULL;
+
+    if (!lv_profiles_delete_finish(lv_backend_get_profiles(pending->backend), result, &error))
+        lv_invocation_return_error(pending->invocation, error);
+    else
+        lv_invocation_return_value(pending->invocation, NULL);
+}
+
+static void
 method_delete_profile(LvBackend *backend, LvInvocation *invocation)
 {
     const char *name = NULL;
-    GError *error = NULL;
 
     g_variant_get(lv_invocation_get_parameters(invocation), "(&s)", &name);
     if (name[0] == '@') {
@@ -53,10 +64,8 @@ method_delete_profile(LvBackend *backend, LvInvocation *invocation)
                                        "name the profile to delete, not %s", name);
         return;
     }
-    if (!lv_profiles_delete(lv_backend_get_profiles(backend), name, &error))
-        lv_invocation_return_error(invocation, error);
-    else
-        lv_invocation_return_value(invocation, NULL);
+    lv_profiles_delete_async(lv_backend_get_profiles(backend), name, on_deleted,
+                             pending_new(backend, invocation));
 }
 
 static void

@@ -539,8 +539,8 @@ lv_profiles_change_password_finish(LvProfiles *profiles, GAsyncResult *result, G
     return g_task_propagate_boolean(G_TASK(result), error);
 }
 
-gboolean
-lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error)
+static gboolean
+delete_now(LvProfiles *profiles, const char *name, GError **error)
 {
     g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, name, error);
 
@@ -552,6 +552,69 @@ lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error)
         return FALSE;
     g_info("profile %s deleted", profile->name);
     return TRUE;
+}
+
+/* Checks the empty password only: it is not a login, so a miss neither counts
+ * towards the back-off of the profile's logins nor starts a session. */
+static void
+check_empty_in_worker(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    CryptoJob *job = data;
+    g_autoptr(GError) error = NULL;
+
+    job->key = lv_crypto_unwrap_key(job->wrapped_key, "", &error);
+    g_task_return_boolean(task, job->key != NULL);
+}
+
+static void
+on_empty_checked(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) outer = user_data;
+    LvProfiles *profiles = profiles_of(outer);
+    CryptoJob *job = g_task_get_task_data(G_TASK(result));
+    GError *error = NULL;
+
+    if (!g_task_propagate_boolean(G_TASK(result), NULL) &&
+        !lv_profiles_is_session_started(profiles, job->name)) {
+        g_task_return_new_error(outer, LV_ERROR, LV_ERROR_PERMISSION,
+                                "profile %s has a profile password: start its session with it "
+                                "before deleting it",
+                                job->name);
+        return;
+    }
+    if (!delete_now(profiles, job->name, &error))
+        g_task_return_error(outer, error);
+    else
+        g_task_return_boolean(outer, TRUE);
+}
+
+void
+lv_profiles_delete_async(LvProfiles *profiles, const char *name, GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+    GTask *outer = new_outer(profiles, callback, user_data, lv_profiles_delete_async);
+    GError *error = NULL;
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve(profiles, name, &error);
+
+    if (profile == NULL || lv_profiles_is_session_started(profiles, profile->name)) {
+        if (profile != NULL && delete_now(profiles, profile->name, &error))
+            g_task_return_boolean(outer, TRUE);
+        else
+            g_task_return_error(outer, error);
+        g_object_unref(outer);
+        return;
+    }
+    /* I3: whoever deletes must know the profile password, as whoever logs in. */
+    CryptoJob *job = g_new0(CryptoJob, 1);
+    job->name = g_strdup(profile->name);
+    job->wrapped_key = g_strdup(profile->wrapped_key);
+    run_job(profiles, job, check_empty_in_worker, on_empty_checked, outer);
+}
+
+gboolean
+lv_profiles_delete_finish(LvProfiles *profiles, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 LvStoredProfile *

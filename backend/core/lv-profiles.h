@@ -73,7 +73,10 @@ void lv_profiles_change_password_async(LvProfiles *profiles, const char *name, c
 gboolean lv_profiles_change_password_finish(LvProfiles *profiles, GAsyncResult *result,
                                             GError **error);
 
-/* Deletes the profile (its session ends first). */
-gboolean lv_profiles_delete(LvProfiles *profiles, const char *name, GError **error);
+/* Deletes the profile (its session ends first). Only a started session, or a
+ * profile whose password is empty, may be deleted: PermissionError otherwise. */
+void lv_profiles_delete_async(LvProfiles *profiles, const char *name, GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean lv_profiles_delete_finish(LvProfiles *profiles, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -236,6 +236,12 @@ profile_default(LiContext *ctx)
 /* ---- delete ---- */
 
 static void
+delete_with_session(LiContext *ctx, GVariant *reply)
+{
+    li_context_call(ctx, "asyncDeleteProfile", g_variant_new("(s)", ctx->profile), done);
+}
+
+static void
 on_delete_target(LiContext *ctx, GVariant *reply)
 {
     const char *name = li_parsed_get_positionals(ctx->parsed)[0];
@@ -257,7 +263,7 @@ on_delete_target(LiContext *ctx, GVariant *reply)
             return;
         }
     }
-    li_context_call(ctx, "asyncDeleteProfile", g_variant_new("(s)", name), done);
+    li_context_start_session_of(ctx, name, delete_with_session);
 }
 
 static void
@@ -487,6 +493,9 @@ static const LiPositional create_positionals[] = { { "profile", "the name of the
 
 static const LiOption delete_options[] = {
     { 'f', "force", NULL, NULL, "delete the profile without confirmation" },
+    { 0, "pwd", NULL, "PASSWORD",
+      "its profile password, if its session is not started (asked without echo on a terminal "
+      "when omitted): the backend deletes only a profile whose password is known" },
     { 0 },
 };
 static const LiPositional delete_positionals[] = { { "profile", "the profile to delete" }, { 0 } };

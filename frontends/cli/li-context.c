@@ -201,6 +201,15 @@ on_profile_name(LiContext *ctx, GVariant *reply)
 }
 
 void
+li_context_start_session_of(LiContext *ctx, const char *name, LiReplyFunc next)
+{
+    ctx->after_profile = next;
+    g_free(ctx->profile);
+    ctx->profile = g_strdup(name);
+    li_context_call(ctx, "profileIsSessionStarted", g_variant_new("(s)", name), on_session_known);
+}
+
+void
 li_context_use_profile(LiContext *ctx, LiReplyFunc next)
 {
     ctx->after_profile = next;

@@ -49,4 +49,8 @@ void li_context_call(LiContext *ctx, const char *method, GVariant *params, LiRep
  * With -c/--connect the profile is connected (which starts the session) first. */
 void li_context_use_profile(LiContext *ctx, LiReplyFunc next);
 
+/* The same session start (--pwd, else the empty password, else a prompt on a
+ * terminal) for a profile the command names itself, as profile delete does. */
+void li_context_start_session_of(LiContext *ctx, const char *name, LiReplyFunc next);
+
 G_END_DECLS

@@ -191,6 +191,7 @@ tui_profile_choose(TuiApp *app)
 typedef struct {
     GPtrArray *calls; /* (method, args) pairs still to make */
     char *password;
+    gboolean made; /* profileCreate succeeded: a failure after it rolls back */
 } Create;
 
 static void
@@ -215,13 +216,16 @@ on_create_step(TuiApp *app, GVariant *reply, const GError *error, gpointer data)
     Create *create = data;
 
     if (reply == NULL) {
-        /* A half-made profile is removed, as li profile create does. */
-        tui_app_call(app, "asyncDeleteProfile", g_variant_new("(s)", app->new_name), NULL, NULL,
-                     NULL);
+        /* A half-made profile is removed, as li profile create does; a profile
+         * that was there before (a refused create) is not ours to remove. */
+        if (create->made)
+            tui_app_call(app, "asyncDeleteProfile", g_variant_new("(s)", app->new_name), NULL, NULL,
+                         NULL);
         create_free(create);
         start_failed(app, error);
         return;
     }
+    create->made = TRUE;
     create_next(app, create);
 }
 

@@ -4,9 +4,11 @@ argument, a wrong signature, a flood) while another caller is served.
 
 I2 is also covered by test_profiles.NoSecretLeaks (signals and debug log) and
 test_secrets.Secrets.test_K2_I2_canary_nowhere (bus capture of create + connect).
-I3 (asyncDeleteProfile refused without the profile password) is not done:
-DESIGN.md keeps Libervia 0.9's signature (no password argument) and the CLI's
-confirmation instead; the uid check of I1 is what keeps other users out.
+I3: asyncDeleteProfile keeps Libervia 0.9's signature (no password argument), so
+the password is proved the way a login proves it: the backend deletes a profile
+whose session is started, or one whose profile password is empty, and refuses
+the rest with PermissionError; `li profile delete --pwd` (or its prompt) starts
+the session first.
 The flood lasts LV_IPC_FLOOD_SECONDS (2 s here, 10 s in suite heavy)."""
 import os
 import subprocess
@@ -130,6 +132,33 @@ class Ipc(h.LvTestCase):
             r = self.gdbus("getParamA", name, category, "value", "alice")
             self.assertNotIn("xmpp-secret-I2", r.stdout + r.stderr, (name, category))
             self.assertNotIn("argon2", r.stdout, (name, category))
+
+    def profiles(self):
+        r = self.gdbus("profilesListGet", "true", "true")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_I3_delete_needs_the_password(self):
+        # Created over the bridge: profileCreate starts no session.
+        self.assertEqual(self.gdbus("profileCreate", "carol", "carol-pp", "").returncode, 0)
+        r = self.gdbus("asyncDeleteProfile", "carol")
+        self.assertNotEqual(r.returncode, 0, "deleted without the password")
+        self.assertIn("PermissionError", r.stderr)
+        self.assertIn("'carol'", self.profiles())
+        r = h.li(self.env, "profile", "delete", "carol", "-f", "--pwd", "wrong")
+        self.assertNotEqual(r.returncode, 0, "deleted with a wrong password")
+        self.assertIn("password", r.stderr)
+        self.assertIn("'carol'", self.profiles())
+        # The refusals are no logins: they did not delay the right password.
+        r = h.li(self.env, "profile", "delete", "carol", "-f", "--pwd", "carol-pp")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("'carol'", self.profiles())
+        # No profile password: nothing to prove.
+        self.assertEqual(self.gdbus("profileCreate", "dave", "", "").returncode, 0)
+        r = self.gdbus("asyncDeleteProfile", "dave")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("'dave'", self.profiles())
+        self.alive()
 
     def test_I4_huge_argument_and_wrong_signature(self):
         from gi.repository import GLib
