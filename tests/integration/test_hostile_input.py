@@ -257,6 +257,38 @@ class HostileInput(h.SharedBackend):
         self.marker("S10a marker", timeout=40)  # Prosody takes its time with it
         self.assertAlive()
 
+    # ---- S13 HTML / XHTML-IM injection ----
+
+    def test_S13_xhtml_im_is_not_rendered_or_fetched(self):
+        import socket
+        tracker = socket.socket()
+        tracker.bind(("127.0.0.1", 0))
+        tracker.listen(8)
+        tracker.setblocking(False)
+        url = f"http://127.0.0.1:{tracker.getsockname()[1]}/t.png"
+        body = f"S13 <script>alert(1)</script><img src='{url}' onload='x()'>"
+        escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;")
+        self.bot.raw(
+            f"<message to='{self.own_full}' type='chat' id='S13'><body>{escaped}</body>"
+            "<html xmlns='http://jabber.org/protocol/xhtml-im'>"
+            "<body xmlns='http://www.w3.org/1999/xhtml'><p style='background:url("
+            f"{url})'>S13 rich<img src='{url}'/><script>alert(2)</script>"
+            "<a href='javascript:alert(3)'>link</a></p></body></html></message>")
+        self.marker("S13 marker")
+        # The plain body, exactly: no markup of the XHTML part kept or signalled.
+        rows = [m for m in self.history(self.bob) if m["message"].get("", "").startswith("S13 <")]
+        self.assertEqual([m["message"][""] for m in rows], [body])
+        self.assertNotIn("alert(2)", json.dumps(rows))
+        self.assertNotIn("javascript:", json.dumps(rows))
+        # Nothing fetched the tracker (no frontend or backend renders remote images).
+        try:
+            tracker.accept()
+            self.fail("something fetched the tracker image")
+        except BlockingIOError:
+            pass
+        finally:
+            tracker.close()
+
     # ---- S15 terminal escapes shown by li ----
 
     def test_S15_cli_shows_no_controls(self):
