@@ -177,12 +177,14 @@ fin_flag(xmpp_stanza_t *reply, const char *name)
 /* ---- the catch-up ---- */
 
 static void request_page(LvXmppAccount *account, const char *room, const char *after,
-                         const char *start);
+                         const char *start, double point_time);
 
 typedef struct {
     char *query_id;
-    char *room;    /* the room whose archive this is, NULL: ours */
-    gboolean seed; /* no point yet: the last page, looking back */
+    char *room;        /* the room whose archive this is, NULL: ours */
+    gboolean seed;     /* no point yet: the last page, looking back */
+    char *after;       /* our point, when the page follows it (the first page) */
+    double point_time; /* when that point was set */
 } Page;
 
 static void
@@ -192,6 +194,7 @@ page_free(gpointer data)
 
     g_free(page->query_id);
     g_free(page->room);
+    g_free(page->after);
     g_free(page);
 }
 
@@ -201,6 +204,27 @@ caught_up(LvXmppAccount *account, gboolean complete)
     account->catching_up = FALSE;
     account->caught_up = complete;
     lv_xmpp_messages_caught_up(account);
+}
+
+static char *
+xep0082_time(double when)
+{
+    g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc((gint64)when);
+
+    return time != NULL ? g_date_time_format(time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* The server no longer knows the id our point names (its archive expired it, or it
+ * was reset): read from when the point was set instead. What was stored already
+ * is matched by its stanza-id and not stored twice. */
+static void
+resume_from_point_time(LvXmppAccount *account, const Page *page, const char *archive)
+{
+    g_autofree char *start = xep0082_time(page->point_time - PENDING_MARGIN_S);
+
+    g_message("%s: the archive of %s does not know our point %s: catch-up from %s",
+              account->profile, archive, page->after, start != NULL ? start : "its last page");
+    request_page(account, page->room, NULL, start, 0);
 }
 
 static void
@@ -213,6 +237,12 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
     lv_xmpp_messages_flush(account);
     forget_query(account, page->query_id);
     const char *archive = page->room != NULL ? page->room : account->own_bare;
+    if (reply == NULL && page->after != NULL && page->point_time > 0 &&
+        g_error_matches(error, LV_ERROR, LV_ERROR_NOT_FOUND) &&
+        lv_xmpp_account_in_session(account)) {
+        resume_from_point_time(account, page, archive);
+        return;
+    }
     if (reply == NULL) {
         g_message("%s: archive catch-up of %s stopped: %s", account->profile, archive,
                   error->message);
@@ -228,7 +258,7 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
                   failure->message);
     /* The seed page looks back, and is the only page asked. */
     if (last != NULL && !fin_flag(reply, "complete") && !page->seed) {
-        request_page(account, page->room, last, NULL);
+        request_page(account, page->room, last, NULL, 0);
         return;
     }
     g_info("%s: archive of %s caught up", account->profile, archive);
@@ -237,9 +267,12 @@ on_page(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpoin
 }
 
 /* Asks for the page after @after, or the first page from the time @start
- * (XEP-0082), or (both NULL) the last page of the archive of @room (NULL: ours). */
+ * (XEP-0082), or (both NULL) the last page of the archive of @room (NULL: ours).
+ * @point_time > 0: @after is our stored point, set at that time (not an id of the
+ * server's last page). */
 static void
-request_page(LvXmppAccount *account, const char *room, const char *after, const char *start)
+request_page(LvXmppAccount *account, const char *room, const char *after, const char *start,
+             double point_time)
 {
     Pending *pending =
             register_query(account, room != NULL ? room : account->own_bare, TRUE, FALSE);
@@ -255,6 +288,10 @@ request_page(LvXmppAccount *account, const char *room, const char *after, const 
     page->query_id = g_strdup(pending->query.query_id);
     page->room = g_strdup(room);
     page->seed = after == NULL && start == NULL;
+    if (point_time > 0 && after != NULL) {
+        page->after = g_strdup(after);
+        page->point_time = point_time;
+    }
     lv_xmpp_iq_request(account, iq, on_page, page, page_free);
     xmpp_stanza_release(iq);
 }
@@ -290,40 +327,19 @@ pending_start(LvXmppAccount *account, const char *last, double point)
 
     if (oldest <= 0 || (last != NULL && point > 0 && point < oldest - PENDING_MARGIN_S))
         return NULL;
-    g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc((gint64)(oldest - PENDING_MARGIN_S));
-    return time != NULL ? g_date_time_format(time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+    return xep0082_time(oldest - PENDING_MARGIN_S);
 }
 
-void
-lv_xmpp_mam_start_catch_up(LvXmppAccount *account)
+/* The catch-up point of @archive and when it was set (@set_at may be NULL)
+ * (transfer full), NULL if none. */
+static char *
+read_point(LvXmppAccount *account, const char *archive, double *set_at)
 {
     g_autoptr(GError) error = NULL;
-    double point = 0;
-    g_autofree char *last = account->store_funcs != NULL
-                                    ? account->store_funcs->mam_get_last(
-                                              account->store, account->own_bare, &point, &error)
-                                    : NULL;
-
-    if (error != NULL)
-        g_warning("%s: cannot read the archive point: %s", account->profile, error->message);
-    g_autofree char *start =
-            account->store_funcs != NULL ? pending_start(account, last, point) : NULL;
-    account->catching_up = TRUE;
-    if (start != NULL)
-        g_info("%s: archive catch-up from %s (our pending messages)", account->profile, start);
-    else
-        g_info("%s: archive catch-up %s%s", account->profile,
-               last != NULL ? "after " : "from the end", last != NULL ? last : "");
-    request_page(account, NULL, start != NULL ? NULL : last, start);
-}
-
-char *
-lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive)
-{
-    g_autoptr(GError) error = NULL;
-    char *last = account->store_funcs != NULL
-                         ? account->store_funcs->mam_get_last(account->store, archive, NULL, &error)
-                         : NULL;
+    char *last =
+            account->store_funcs != NULL
+                    ? account->store_funcs->mam_get_last(account->store, archive, set_at, &error)
+                    : NULL;
 
     if (error != NULL)
         g_warning("%s: cannot read the archive point of %s: %s", account->profile, archive,
@@ -332,13 +348,37 @@ lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive)
 }
 
 void
+lv_xmpp_mam_start_catch_up(LvXmppAccount *account)
+{
+    double point = 0;
+    g_autofree char *last = read_point(account, account->own_bare, &point);
+    g_autofree char *start =
+            account->store_funcs != NULL ? pending_start(account, last, point) : NULL;
+
+    account->catching_up = TRUE;
+    if (start != NULL)
+        g_info("%s: archive catch-up from %s (our pending messages)", account->profile, start);
+    else
+        g_info("%s: archive catch-up %s%s", account->profile,
+               last != NULL ? "after " : "from the end", last != NULL ? last : "");
+    request_page(account, NULL, start != NULL ? NULL : last, start, start != NULL ? 0 : point);
+}
+
+char *
+lv_xmpp_mam_dup_point(LvXmppAccount *account, const char *archive)
+{
+    return read_point(account, archive, NULL);
+}
+
+void
 lv_xmpp_mam_catch_up_room(LvXmppAccount *account, const char *room)
 {
-    g_autofree char *last = lv_xmpp_mam_dup_point(account, room);
+    double point = 0;
+    g_autofree char *last = read_point(account, room, &point);
 
     g_info("%s: archive catch-up of %s %s%s", account->profile, room,
            last != NULL ? "after " : "from the end", last != NULL ? last : "");
-    request_page(account, room, last, NULL);
+    request_page(account, room, last, NULL, point);
 }
 
 /* ---- MAMGet: a query for a frontend ---- */

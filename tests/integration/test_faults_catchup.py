@@ -102,6 +102,28 @@ class CatchUpFaults(lvfaults.FaultCase):
         self.report(f"{count} caught up in {caught:.1f} s with {during} live messages stored "
                     f"meanwhile; {sent} live, all once, in order")
 
+    def test_R9b_point_unknown_to_the_server(self):
+        """R9 b: our point names an id the server's archive no longer holds (expired,
+        or the archive was reset): Prosody answers item-not-found, and the catch-up
+        reads from the time the point was set instead of giving up (which lost
+        everything archived while we were away)."""
+        import sqlite3
+        count = 50
+        self.warm_up()
+        self.go_offline()
+        db = sqlite3.connect(self.db_path)
+        with db:
+            db.execute("UPDATE mam_catchup SET last_id = 'expired-id' WHERE archive_jid = ?",
+                       (self.alice,))
+        db.close()
+        burst = self.burst(count)
+        burst.wait()
+        self.restart()
+        self.assert_exactly_once(burst.tag, count)
+        self.assertEqual(self.stored("warm"), 1, "the warm-up message read again is not stored twice")
+        self.assertIn("does not know our point expired-id", self.log())
+        self.report(f"{count} archived while away, all once after an unknown point")
+
     # ---- R11 ----
 
     def outgoing(self, prefix):
