@@ -6,11 +6,10 @@
  */
 #include "config.h"
 
-#include <gmodule.h>
-
 #include "lv-bridge-private.h"
 #include "lv-embedded-module.h"
 #include "lv-error.h"
+#include "lv-module.h"
 
 typedef struct {
     const LvEmbeddedApi *api;
@@ -70,57 +69,13 @@ static const LvBridgeTransport embedded_transport = {
     bridge_embedded_free,
 };
 
-/* A program run from the build tree loads the module built beside it, so that
- * tests and `tools/run` never pick up an older installed one. */
-static char *
-module_path(void)
-{
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *root = g_canonicalize_filename(LV_BUILD_ROOT, "/");
-    g_autofree char *root_slash = g_strconcat(root, "/", NULL);
-
-    if (exe != NULL && g_str_has_prefix(exe, root_slash))
-        return g_build_filename(root, "backend", LV_EMBEDDED_MODULE_NAME ".so", NULL);
-    return g_build_filename(LV_MODULE_DIR, LV_EMBEDDED_MODULE_NAME ".so", NULL);
-}
-
-static const LvEmbeddedApi *
-load_module(GError **error)
-{
-    g_autofree char *path = module_path();
-    /* Local binding: the backend's copies of our common code stay its own. */
-    GModule *module = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-    gpointer entry = NULL;
-
-    if (module == NULL) {
-        g_set_error(error, LV_ERROR, LV_ERROR_INTERNAL, "cannot load %s: %s", path,
-                    g_module_error());
-        return NULL;
-    }
-    if (!g_module_symbol(module, LV_EMBEDDED_ENTRY, &entry) || entry == NULL) {
-        g_set_error(error, LV_ERROR, LV_ERROR_INTERNAL, "%s has no %s", path, LV_EMBEDDED_ENTRY);
-        g_module_close(module);
-        return NULL;
-    }
-    const LvEmbeddedApi *api = ((LvEmbeddedEntryFunc)entry)();
-    if (api == NULL || api->abi != LV_EMBEDDED_ABI) {
-        g_set_error(error, LV_ERROR, LV_ERROR_INTERNAL,
-                    "%s is of another version (interface %u, expected %u)", path,
-                    api != NULL ? api->abi : 0, LV_EMBEDDED_ABI);
-        g_module_close(module);
-        return NULL;
-    }
-    /* Never unloaded: the libraries it brought (OpenSSL) leave exit handlers. */
-    g_module_make_resident(module);
-    return api;
-}
-
 void
 lv_bridge_embedded_new_async(LvConfig *config, GTask *task)
 {
     g_autoptr(GTask) owned = task;
     g_autoptr(GError) error = NULL;
-    const LvEmbeddedApi *api = load_module(&error);
+    const LvEmbeddedApi *api =
+            lv_module_load(LV_EMBEDDED_MODULE_NAME, LV_EMBEDDED_ENTRY, LV_EMBEDDED_ABI, &error);
     gpointer backend = api != NULL ? api->start(config, &error) : NULL;
 
     if (backend == NULL) {

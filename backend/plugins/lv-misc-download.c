@@ -44,8 +44,7 @@ typedef struct {
     char *progress_id;
     guint64 received;
     guint64 size;
-    SoupSession *session;
-    SoupMessage *message;
+    LvHttp *http;
     GInputStream *body;
     GOutputStream *out;
     GBytes *chunk; /* being written */
@@ -62,8 +61,7 @@ download_free(Download *download)
     g_free(download->final_path);
     g_free(download->tmp_path);
     g_free(download->progress_id);
-    g_clear_object(&download->message);
-    g_clear_object(&download->session);
+    lv_http_free(download->http);
     g_clear_object(&download->body);
     g_clear_object(&download->out);
     g_clear_pointer(&download->chunk, g_bytes_unref);
@@ -311,12 +309,8 @@ on_prepared(GObject *source, GAsyncResult *result, gpointer user_data)
 static char *
 server_name(Download *download)
 {
-    SoupMessageHeaders *headers = soup_message_get_response_headers(download->message);
-    g_autoptr(GHashTable) params = NULL;
-    const char *name = NULL;
+    g_autofree char *name = lv_http_dup_disposition_filename(download->http);
 
-    if (soup_message_headers_get_content_disposition(headers, NULL, &params))
-        name = g_hash_table_lookup(params, "filename");
     if (name != NULL)
         return lv_file_name_sanitise(name, "download");
     return lv_file_name_from_url(download->url, "download");
@@ -328,19 +322,18 @@ on_response(GObject *source, GAsyncResult *result, gpointer user_data)
     Download *download = user_data;
     g_autoptr(GError) error = NULL;
 
-    download->body = soup_session_send_finish(SOUP_SESSION(source), result, &error);
+    download->body = lv_http_send_finish(download->http, result, &error);
     if (download->body == NULL) {
         download_fail_error(download, "the download failed", error);
         return;
     }
-    if (!SOUP_STATUS_IS_SUCCESSFUL(soup_message_get_status(download->message))) {
-        g_autofree char *status = lv_http_dup_status(download->message);
-        g_autofree char *message = g_strdup_printf("the download failed: %s", status);
+    g_autofree char *refused = lv_http_dup_failure(download->http);
+    if (refused != NULL) {
+        g_autofree char *message = g_strdup_printf("the download failed: %s", refused);
         download_fail(download, message);
         return;
     }
-    goffset length = soup_message_headers_get_content_length(
-            soup_message_get_response_headers(download->message));
+    goffset length = lv_http_get_content_length(download->http);
     download->size = length > 0 ? (guint64)length : 0;
     download->name = server_name(download);
     g_autoptr(GTask) task = g_task_new(NULL, NULL, on_prepared, download);
@@ -407,20 +400,14 @@ download_new(LvBackend *backend, LvInvocation *invocation)
         !parse_extra(download, extra, &error) ||
         (download->downloads_dir = lv_config_dup_string(lv_backend_get_config(backend), "DEFAULT",
                                                         "downloads_dir", &error)) == NULL ||
-        (download->session = lv_http_session_new(backend, profile->name, &error)) == NULL) {
+        (download->http = lv_http_new(backend, profile->name, "GET", download->url,
+                                      download->ignore_tls_errors, &error)) == NULL) {
         lv_invocation_return_error(invocation, error != NULL
                                                        ? error
                                                        : g_error_new(LV_ERROR, LV_ERROR_CONFIG,
                                                                      "downloads_dir is not set"));
         return NULL;
     }
-    download->message = soup_message_new(SOUP_METHOD_GET, download->url);
-    if (download->message == NULL) {
-        lv_invocation_return_new_error(invocation, LV_ERROR_DATA, "bad URL %s", download->url);
-        return NULL;
-    }
-    if (download->ignore_tls_errors)
-        lv_http_ignore_tls_errors(download->message);
     return g_steal_pointer(&download);
 }
 
@@ -436,8 +423,7 @@ download_start(Download *download)
     g_variant_builder_add(&metadata, "{ss}", "url", download->url);
     download->progress_id = lv_progress_start(download->backend, download->profile,
                                               g_variant_builder_end(&metadata));
-    soup_session_send_async(download->session, download->message, G_PRIORITY_DEFAULT, NULL,
-                            on_response, download);
+    lv_http_send_async(download->http, FALSE, on_response, download);
 }
 
 static void

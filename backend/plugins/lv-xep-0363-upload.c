@@ -41,8 +41,7 @@ typedef struct {
     GVariant *slot; /* LV_XMPP_UPLOAD_SLOT_TYPE */
     char *progress_id;
     guint64 sent;
-    SoupSession *session;
-    SoupMessage *message;
+    LvHttp *http;
 } Upload;
 
 static void
@@ -55,8 +54,7 @@ upload_free(Upload *upload)
     g_free(upload->content_type);
     g_clear_pointer(&upload->slot, g_variant_unref);
     g_free(upload->progress_id);
-    g_clear_object(&upload->message);
-    g_clear_object(&upload->session);
+    lv_http_free(upload->http);
     g_free(upload);
 }
 
@@ -71,7 +69,7 @@ upload_fail(Upload *upload, GError *error)
 /* ---- the PUT ---- */
 
 static void
-on_wrote_body_data(SoupMessage *message, guint chunk_size, gpointer user_data)
+on_wrote_body_data(guint chunk_size, gpointer user_data)
 {
     Upload *upload = user_data;
 
@@ -84,16 +82,15 @@ on_put_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     Upload *upload = user_data;
     g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) body =
-            soup_session_send_and_read_finish(SOUP_SESSION(source), result, &error);
+    g_autoptr(GBytes) body = lv_http_send_and_read_finish(upload->http, result, &error);
+    g_autofree char *refused = body != NULL ? lv_http_dup_failure(upload->http) : NULL;
     const char *get_url = NULL;
 
     g_variant_get_child(upload->slot, 1, "&s", &get_url);
     if (body == NULL) {
         lv_progress_fail(upload->progress_id, error->message);
-    } else if (!SOUP_STATUS_IS_SUCCESSFUL(soup_message_get_status(upload->message))) {
-        g_autofree char *status = lv_http_dup_status(upload->message);
-        g_autofree char *text = g_strdup_printf("the upload service refused the file: %s", status);
+    } else if (refused != NULL) {
+        g_autofree char *text = g_strdup_printf("the upload service refused the file: %s", refused);
         lv_progress_fail(upload->progress_id, text);
     } else {
         g_auto(GVariantBuilder) metadata = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE("a{ss}"));
@@ -105,7 +102,7 @@ on_put_done(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-add_slot_headers(SoupMessage *message, GVariant *slot)
+add_slot_headers(LvHttp *http, GVariant *slot)
 {
     g_autoptr(GVariant) headers = g_variant_get_child_value(slot, 2);
     GVariantIter iter, pairs;
@@ -116,7 +113,7 @@ add_slot_headers(SoupMessage *message, GVariant *slot)
     while ((header = g_variant_iter_next_value(&iter)) != NULL) {
         g_variant_iter_init(&pairs, header);
         while (g_variant_iter_next(&pairs, "{&s&s}", &name, &value))
-            soup_message_headers_replace(soup_message_get_request_headers(message), name, value);
+            lv_http_set_header(http, name, value);
         g_variant_unref(header);
     }
 }
@@ -159,26 +156,19 @@ on_file_opened(GObject *source, GAsyncResult *result, gpointer user_data)
         g_error_free(error);
         return;
     }
-    upload->session = lv_http_session_new(upload->backend, upload->profile, &error);
-    if (upload->session == NULL) {
+    g_variant_get_child(upload->slot, 0, "&s", &put_url);
+    upload->http = lv_http_new(upload->backend, upload->profile, "PUT", put_url,
+                               upload->ignore_tls_errors, &error);
+    if (upload->http == NULL) {
+        g_prefix_error(&error, "cannot upload: ");
         upload_fail(upload, error);
         return;
     }
-    g_variant_get_child(upload->slot, 0, "&s", &put_url);
-    upload->message = soup_message_new(SOUP_METHOD_PUT, put_url);
-    if (upload->message == NULL) {
-        upload_fail(upload, g_error_new(LV_ERROR, LV_ERROR_DATA, "bad upload URL %s", put_url));
-        return;
-    }
-    add_slot_headers(upload->message, upload->slot);
-    soup_message_set_request_body(upload->message, upload->content_type, G_INPUT_STREAM(stream),
-                                  (gssize)upload->size);
-    if (upload->ignore_tls_errors)
-        lv_http_ignore_tls_errors(upload->message);
-    g_signal_connect(upload->message, "wrote-body-data", G_CALLBACK(on_wrote_body_data), upload);
+    add_slot_headers(upload->http, upload->slot);
+    lv_http_set_body(upload->http, upload->content_type, G_INPUT_STREAM(stream),
+                     (gssize)upload->size, on_wrote_body_data, upload);
     start_progress(upload);
-    soup_session_send_and_read_async(upload->session, upload->message, G_PRIORITY_DEFAULT, NULL,
-                                     on_put_done, upload);
+    lv_http_send_async(upload->http, TRUE, on_put_done, upload);
 }
 
 /* ---- the slot ---- */

@@ -3,7 +3,8 @@ http_file_share over HTTPS with the test CA): a file uploaded and its URL sent t
 contact (XEP-0066), fetched back with `li file get` byte for byte; the backend keeps
 answering during a large upload; a server without the service and a file over the
 limit give clear errors; hostile file names from a scripted HTTPS endpoint stay in
-downloads_dir; an HTTP 403 is a progressError with its status."""
+downloads_dir; an HTTP 403 is a progressError with its status; libsoup is loaded
+only by the first transfer."""
 import http.server
 import json
 import os
@@ -127,6 +128,8 @@ class Upload(h.LvTestCase):
         h.xmpp_profile(checker, cls.env, cls.prosody, "alice", cls.alice, "alice-pw")
         h.xmpp_profile(checker, cls.env, cls.prosody, "bob", cls.bob, "bob-pw")
         h.xmpp_profile(checker, cls.env, cls.bare, "carol", cls.carol, "carol-pw")
+        with open(f"/proc/{cls.backend.proc.pid}/maps", encoding="utf-8") as f:
+            cls.maps_before_transfers = f.read()
         cls.files = os.path.join(cls.home.root, "files")
         os.makedirs(cls.files)
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
@@ -195,6 +198,15 @@ class Upload(h.LvTestCase):
                 continue
             leftovers = [n for n in os.listdir(d) if n.endswith(".part")]
             self.assertEqual(leftovers, [], f"partial files in {d}")
+
+    def test_libsoup_loaded_only_for_transfers(self):
+        # Three profiles connected, no file moved yet: libsoup and what it brings
+        # (Kerberos, nghttp2...) are not in the backend (libervia-http.so, lv-http.h).
+        for library in ("libervia-http.so", "libsoup-3.0", "libkrb5", "libnghttp2"):
+            self.assertNotIn(library, self.maps_before_transfers)
+        self.li("file", "upload", self.make_file("soup.txt", 10), self.bob, "-p", "alice")
+        with open(f"/proc/{self.backend.proc.pid}/maps", encoding="utf-8") as f:
+            self.assertIn("libervia-http.so", f.read())
 
     def test_slot_on_the_bridge(self):
         r = h.gdbus_call(self.env, "fileHTTPUploadGetSlot", "x.txt", "12", "text/plain", "",
