@@ -279,7 +279,7 @@ store_batch(gpointer data, const char *own_bare, GPtrArray *batch, GPtrArray *si
     g_autoptr(GPtrArray) pending =
             g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_signal_free);
 
-    if (storage_of(store, error) == NULL || !lv_storage_begin(store->storage, error))
+    if (storage_of(store, error) == NULL || !lv_storage_begin_batch(store->storage, error))
         return FALSE;
     for (guint i = 0; i < batch->len; i++) {
         if (!store_one(store, own_bare, batch->pdata[i], pending, error)) {

@@ -18,6 +18,7 @@ struct _LvStorage {
     sqlite3 *db;
     GHashTable *statements; /* SQL text → sqlite3_stmt* */
     int schema_version;
+    gboolean batch; /* the open transaction is a batch (lv_storage_begin_batch) */
 };
 
 gboolean
@@ -80,8 +81,16 @@ lv_storage_begin(LvStorage *storage, GError **error)
 }
 
 gboolean
+lv_storage_begin_batch(LvStorage *storage, GError **error)
+{
+    storage->batch = lv_storage_begin(storage, error);
+    return storage->batch;
+}
+
+gboolean
 lv_storage_commit(LvStorage *storage, GError **error)
 {
+    storage->batch = FALSE;
     if (exec(storage, "COMMIT", "cannot commit", error))
         return TRUE;
     lv_storage_rollback(storage);
@@ -91,6 +100,7 @@ lv_storage_commit(LvStorage *storage, GError **error)
 void
 lv_storage_rollback(LvStorage *storage)
 {
+    storage->batch = FALSE;
     if (!sqlite3_get_autocommit(storage->db))
         sqlite3_exec(storage->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -111,6 +121,8 @@ lv_storage_write_begin(LvStorage *storage, gboolean *own, GError **error)
     *own = sqlite3_get_autocommit(storage->db) != 0;
     if (*own)
         return lv_storage_begin(storage, error);
+    if (storage->batch)
+        return TRUE;
     return run_cached(storage, "SAVEPOINT lv_write", error);
 }
 
@@ -119,7 +131,7 @@ lv_storage_write_end(LvStorage *storage, gboolean own, GError **error)
 {
     if (own)
         return lv_storage_commit(storage, error);
-    if (run_cached(storage, "RELEASE lv_write", error))
+    if (storage->batch || run_cached(storage, "RELEASE lv_write", error))
         return TRUE;
     lv_storage_write_abort(storage, FALSE);
     return FALSE;
@@ -133,6 +145,8 @@ lv_storage_write_abort(LvStorage *storage, gboolean own)
         lv_storage_rollback(storage);
         return;
     }
+    if (storage->batch) /* undone with the whole batch */
+        return;
     if (!run_cached(storage, "ROLLBACK TO lv_write", NULL) ||
         !run_cached(storage, "RELEASE lv_write", NULL))
         g_warning("%s: cannot undo a failed write: %s", storage->path, sqlite3_errmsg(storage->db));

@@ -45,6 +45,12 @@ void lv_storage_rollback(LvStorage *storage);
  * back a whole transaction on some disk-full and I/O errors: the caller's commit
  * then fails, and nothing of it is written.) */
 gboolean lv_storage_write_begin(LvStorage *storage, gboolean *own, GError **error);
+
+/* A transaction whose writes take no savepoint each: a failed write leaves it
+ * half done, and the caller must then roll the whole batch back. For the message
+ * batches, which do so anyway: a savepoint per message made FTS5 flush its pending
+ * index at each one (a full-text segment per message, a third of the insert's cost). */
+gboolean lv_storage_begin_batch(LvStorage *storage, GError **error);
 gboolean lv_storage_write_end(LvStorage *storage, gboolean own, GError **error);
 void lv_storage_write_abort(LvStorage *storage, gboolean own);
 

@@ -91,7 +91,7 @@ fill(LvStorage *storage, gint64 profile, guint rows)
     gint64 start = g_get_monotonic_time();
 
     for (guint i = 0; i < rows; i += BATCH) {
-        if (!lv_storage_begin(storage, &error))
+        if (!lv_storage_begin_batch(storage, &error))
             die("begin", error);
         for (guint j = i; j < i + BATCH && j < rows; j++) {
             g_autoptr(LvHistoryRow) row = make_row(rand, j);

@@ -775,6 +775,42 @@ test_failure_in_caller_transaction(Fixture *fixture, gconstpointer data)
     g_assert_cmpstr(body(rows->pdata[1]), ==, "after");
 }
 
+/* A batch takes no savepoint per write: one failure and the caller rolls the whole
+ * batch back (what lv-message-store does), so nothing of it stays. */
+static void
+test_failure_in_batch(Fixture *fixture, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    LvHistoryRow *bad = message(ALICE, ME, 2, "boom");
+    g_autoptr(LvHistoryRow) owned = bad;
+
+    exec_sql(fixture, "CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON history_message "
+                      "WHEN new.message = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    g_assert_true(lv_storage_begin_batch(fixture->storage, NULL));
+    g_free(add(fixture, message(ALICE, ME, 1, "before"), TRUE));
+    g_assert_null(lv_storage_history_add(fixture->storage, fixture->profile, bad, NULL, &error));
+    g_assert_error(error, LV_ERROR, LV_ERROR_DATABASE);
+    lv_storage_rollback(fixture->storage);
+    g_assert_cmpint(count(fixture, "SELECT count(*) FROM history"), ==, 0);
+    g_assert_cmpint(count(fixture, "SELECT count(*) FROM history_message"), ==, 0);
+    g_assert_cmpuint(search_count(fixture, "before"), ==, 0);
+
+    /* The next batch, and the full-text index, work as before. */
+    g_assert_true(lv_storage_begin_batch(fixture->storage, NULL));
+    g_free(add(fixture, message(ALICE, ME, 1, "before"), TRUE));
+    g_free(add(fixture, message(ALICE, ME, 3, "after"), TRUE));
+    g_assert_true(lv_storage_commit(fixture->storage, NULL));
+    g_assert_cmpint(count(fixture, "SELECT count(*) FROM history"), ==, 2);
+    g_assert_cmpuint(search_count(fixture, "before"), ==, 1);
+    g_assert_cmpuint(search_count(fixture, "after"), ==, 1);
+    /* Outside a batch, a write in a transaction has its savepoint again. */
+    g_assert_true(lv_storage_begin(fixture->storage, NULL));
+    g_assert_null(lv_storage_history_add(fixture->storage, fixture->profile, bad, NULL, NULL));
+    g_free(add(fixture, message(ALICE, ME, 4, "later"), TRUE));
+    g_assert_true(lv_storage_commit(fixture->storage, NULL));
+    g_assert_cmpint(count(fixture, "SELECT count(*) FROM history"), ==, 3);
+}
+
 #define ADD(path, func)                                                                            \
     g_test_add("/lv/storage/history/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
@@ -783,6 +819,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     ADD("dedup/stanza-id", test_dedup_stanza_id);
+    ADD("write/failure-in-batch", test_failure_in_batch);
     ADD("dedup/origin-id", test_dedup_origin_id);
     ADD("dedup/same-origin-id-two-senders", test_dedup_two_senders);
     ADD("dedup/fills-missing-ids", test_dedup_fills_missing_ids);
