@@ -233,6 +233,16 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
 {
     LvXmppAccount *account = userdata;
 
+    /* libstrophe 0.12 answers invalid XML with a stream error but keeps the stream
+     * open: a server that never closes it would hold us forever (case S12). Its line
+     * quotes the bytes read with a "%s" of a buffer it never NUL-terminates, so
+     * nothing past the prefix is read: stale stack bytes (valgrind: uninitialised),
+     * and hostile input besides. */
+    if (g_str_has_prefix(msg, "parse error")) {
+        account->parse_error = TRUE;
+        g_message("%s: [%s] parse error in the server's stream", account->profile, area);
+        return;
+    }
     /* libstrophe 0.12 tells these only in its log: the connection just closes. */
     if (strstr(msg, "auth failed") != NULL || strstr(msg, "Cannot authenticate") != NULL)
         account->auth_failed = TRUE;
@@ -240,10 +250,6 @@ on_strophe_log(void *userdata, xmpp_log_level_t level, const char *area, const c
         account->socket_error = atoi(msg + strlen("connection failed, error "));
     if (strstr(msg, "Session resumed successfully") != NULL)
         account->resumed = TRUE;
-    /* libstrophe 0.12 answers invalid XML with a stream error but keeps the stream
-     * open: a server that never closes it would hold us forever (case S12). */
-    if (g_str_has_prefix(msg, "parse error"))
-        account->parse_error = TRUE;
     lv_xmpp_plaintext_log_line(account, msg);
     lv_xmpp_roster_log_line(account, area, msg);
     if (level >= XMPP_LEVEL_ERROR)
