@@ -124,10 +124,15 @@ class Home:
             "XDG_RUNTIME_DIR": self.runtime,
             "LIBERVIA_CONFIG": self.config_path,
             "LANG": "C.UTF-8",
-            # A GLib critical is a bug: make it crash the test instead of passing by.
-            "G_DEBUG": "fatal-criticals",
+            # A GLib critical is a bug: make it crash the test instead of passing by
+            # (with what tools/test asks, e.g. gc-friendly for valgrind).
+            "G_DEBUG": ",".join(["fatal-criticals"] + [
+                flag for flag in os.environ.get("G_DEBUG", "").split(",")
+                if flag and flag != "fatal-criticals"]),
         }
-        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        # G_SLICE=always-malloc (tools/test's ASan and valgrind runs): the sanitizer
+        # and memcheck see GLib's blocks only when they come from malloc.
+        for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "G_SLICE"):
             if name in os.environ:
                 self.env[name] = os.environ[name]
 
