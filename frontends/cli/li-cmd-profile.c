@@ -124,7 +124,7 @@ create_step(LiContext *ctx)
     if (create->next < create->calls->len) {
         GVariant *args = g_ptr_array_index(create->calls, create->next++);
         const char *method = create->next == 1 ? "profileStartSession" : "setParam";
-        lv_bridge_call(ctx->bridge, method, g_variant_ref(args), NULL, on_create_step, ctx);
+        lv_bridge_call(ctx->bridge, method, args, NULL, on_create_step, ctx);
         return;
     }
     if (create->password[0] == '\0')
@@ -385,7 +385,7 @@ modify_next(LiContext *ctx, GVariant *reply)
     }
     const char *method = modify->methods->pdata[modify->next];
     GVariant *args = modify->args->pdata[modify->next++];
-    li_context_call(ctx, method, g_variant_ref(args), modify_next);
+    li_context_call(ctx, method, args, modify_next);
 }
 
 static void
