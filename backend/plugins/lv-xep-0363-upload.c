@@ -185,7 +185,7 @@ on_slot(GVariant *result, GError *error, gpointer user_data)
     upload->slot = g_variant_get_child_value(result, 0);
     g_variant_unref(result);
     if (upload->mode == MODE_SLOT) {
-        lv_invocation_return_single(upload->invocation, g_variant_ref(upload->slot), NULL);
+        lv_invocation_return_single(upload->invocation, upload->slot, NULL);
         upload_free(upload);
         return;
     }

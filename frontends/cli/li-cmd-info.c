@@ -289,8 +289,10 @@ print_simple(Disco *disco)
 static void
 print_json(LiContext *ctx, Disco *disco)
 {
-    g_autoptr(JsonNode) root = json_node_init_object(json_node_alloc(), json_object_new());
-    JsonObject *object = json_node_get_object(root);
+    g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *object = json_object_new();
+
+    json_node_take_object(root, object);
     const struct {
         const char *name;
         GVariant *value;
