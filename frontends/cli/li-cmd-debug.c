@@ -13,6 +13,8 @@
 #include "lv-bridge-interface.h"
 #include "lv-error.h"
 
+/* The value of @text for @arg (transfer full: g_variant_parse gives no floating
+ * reference, so none of these is), or NULL. */
 static GVariant *
 parse_argument(const GDBusArgInfo *arg, const char *text, GError **error)
 {
@@ -23,7 +25,7 @@ parse_argument(const GDBusArgInfo *arg, const char *text, GError **error)
     if (value != NULL)
         return value;
     if (g_variant_type_equal(type, G_VARIANT_TYPE_STRING))
-        return g_variant_new_string(text);
+        return g_variant_ref_sink(g_variant_new_string(text));
     g_set_error(error, LV_ERROR, LV_ERROR_INVALID_ARGUMENT, "argument %s (%s): %s",
                 arg->name != NULL ? arg->name : "?", arg->signature, parse_error->message);
     return NULL;
@@ -54,9 +56,10 @@ build_arguments(LiContext *ctx, const GDBusMethodInfo *info, GError **error)
     }
     g_variant_builder_init(&args, G_VARIANT_TYPE_TUPLE);
     for (guint i = 0; i < wanted; i++) {
-        GVariant *value =
+        g_autoptr(GVariant) value =
                 i < count ? parse_argument(info->in_args[i], given[i], error)
-                          : g_variant_new_string(li_parsed_get_string(ctx->parsed, "profile"));
+                          : g_variant_ref_sink(g_variant_new_string(
+                                    li_parsed_get_string(ctx->parsed, "profile")));
         if (value == NULL) {
             g_variant_builder_clear(&args);
             return NULL;
