@@ -28,6 +28,7 @@ typedef struct {
     double upper_before; /* to keep the view still when older messages come in */
     double value_before;
     gint64 composing_sent;
+    char *displayed_uid; /* the last message we sent a displayed marker for */
 } GuiChat;
 
 struct _GuiChats {
@@ -44,6 +45,7 @@ chat_free(GuiChat *chat)
     gui_message_list_free(chat->messages);
     g_free(chat->jid);
     g_free(chat->nick);
+    g_free(chat->displayed_uid);
     g_free(chat);
 }
 
@@ -167,6 +169,7 @@ on_value_changed(GtkAdjustment *adj, gpointer user_data)
 }
 
 static void chat_count(GuiChat *chat, GuiMessage *message, gboolean is_new);
+static void send_displayed(GuiChat *chat);
 
 /* Adds @message (taken) to @chat; returns whether it is a new one. */
 static gboolean
@@ -209,6 +212,7 @@ on_history(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data
             chat_add(chat, message);
         g_variant_unref(row);
     }
+    send_displayed(chat);
 }
 
 static void
@@ -393,11 +397,42 @@ in_view(GuiChats *chats, GuiChat *chat)
            gtk_window_is_active(chats->app->window);
 }
 
+/* A marker not sent is no news for the user (the contact sees the message as not
+ * yet read): only logged. */
+static void
+on_marked_displayed(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data)
+{
+    if (error != NULL)
+        g_message("displayed marker not sent: %s", error->message);
+}
+
+/* XEP-0333: the contact learns that we saw their newest markable message, once
+ * the chat is in view in the active window; once per message. Not in rooms, where
+ * a marker goes to every occupant. */
+static void
+send_displayed(GuiChat *chat)
+{
+    GuiApp *app = chat->chats->app;
+
+    if (chat->room || !in_view(chat->chats, chat))
+        return;
+    GuiMessage *newest =
+            gui_message_list_get_newest_markable(chat->messages, own_jid(chat->chats), NULL);
+    if (newest == NULL || g_strcmp0(newest->uid, chat->displayed_uid) == 0)
+        return;
+    g_free(chat->displayed_uid);
+    chat->displayed_uid = g_strdup(newest->uid);
+    gui_app_call_quiet(app, "messageMarkDisplayed",
+                       g_variant_new("(sss)", chat->jid, newest->uid, app->profile),
+                       on_marked_displayed, NULL);
+}
+
 static void
 mark_read(GuiChat *chat)
 {
     gui_message_list_mark_read(chat->messages);
     gui_contacts_set_unread(chat->chats->app->contacts, chat->jid, 0);
+    send_displayed(chat);
 }
 
 void
@@ -452,6 +487,7 @@ on_message_new(GuiChats *chats, GVariant *params)
     guint position = gui_message_list_add(chat->messages, message, &is_new);
     show_at(chat, position, is_new);
     chat_count(chat, message, is_new);
+    send_displayed(chat);
     if (!chat->room && !gui_message_is_ours(message, own_jid(chats), NULL))
         gtk_label_set_text(GTK_LABEL(chat->state), "");
 }

@@ -2,8 +2,9 @@
 log in with the profile password, add a contact, chat with a slixmpp peer both
 ways (Enter sends, Shift+Enter is a new line), see a correction, a retraction and
 a displayed marker, send a file through the file chooser, go round the controls
-with Tab, see the unread count and the desktop notification, filter the contact
-list, join a room by address and one from a bookmark, leave it, follow the
+with Tab, see the unread count and the desktop notification, send a displayed
+marker for the contact's markable message once the chat is opened, filter the
+contact list, join a room by address and one from a bookmark, leave it, follow the
 desktop to the dark style and back, allow a subscription request, see the banner
 when the connection goes and when the backend stops and their recovery (the
 backend started again by D-Bus activation), the window size kept across runs,
@@ -422,6 +423,54 @@ await asyncio.wait_for(got.wait(), 20)
         self.assertEqual(shown[0]["title"], self.bob)
         self.check_labels()
         self.screenshot("03-room.png")
+
+    def test_4a_displayed_marker(self):
+        # Bob (a second client of his) sends a markable message while the room is
+        # in view: no displayed marker until his chat is opened, then one (XEP-0333,
+        # messageMarkDisplayed).
+        import threading
+        done = []
+        script = f"""
+import time
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher.base import MatcherBase
+class Any(MatcherBase):
+    def match(self, xml):
+        return True
+got = asyncio.get_event_loop().create_future()
+def on_stanza(st):
+    marker = st.xml.find("{{urn:xmpp:chat-markers:0}}displayed")
+    if marker is not None and not got.done():
+        got.set_result(marker.get("id"))
+# (slixmpp's "message" event does not come for a message without a body)
+c.register_handler(Callback("markers", Any(None), on_stanza))
+c.send_presence()
+await asyncio.sleep(0.3)
+look = c.make_message(mto={self.alice!r}, mbody="please look", mtype="chat")
+look["id"] = "gui-markable-1"
+look.append(ET.fromstring("<markable xmlns='urn:xmpp:chat-markers:0'/>"))
+look.send()
+marker_id = await asyncio.wait_for(got, 40)
+print("MARKER", marker_id, time.time(), flush=True)
+"""
+        thread = threading.Thread(target=lambda: done.append(
+            h.slixmpp(self.prosody, self.bob, "bob-pw", "from slixmpp import ET\n" + script,
+                      timeout=60)))
+        thread.start()
+        h.wait_for(lambda: any(label.startswith(self.bob + ",") and label.endswith("unread 2")
+                               for label in self.labels()), 20, 0.1, "bob's message unread")
+        time.sleep(1.5)  # a marker sent now, with the room in view, would be wrong
+        opened = time.time()
+        self.click(prefix=self.bob + ",")
+        self.wait_text("please look")
+        thread.join(60)
+        self.assertTrue(done, "bob's client got no displayed marker")
+        line = [l for l in done[0].stdout.splitlines() if l.startswith("MARKER")][0].split()
+        self.assertEqual(line[1], "gui-markable-1")
+        self.assertGreater(float(line[2]), opened, "the marker came before the chat was opened")
+        self.screenshot("03a-marked-displayed.png")
+        self.click(prefix="lounge@conference.localhost,")
+        self.wait_widget("Messages with lounge@conference.localhost")
 
     def test_4b_dark_theme(self):
         # The desktop switches to dark (the settings portal's color-scheme): the
