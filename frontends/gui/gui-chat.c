@@ -29,6 +29,8 @@ typedef struct {
     double value_before;
     gint64 composing_sent;
     char *displayed_uid; /* the last message we sent a displayed marker for */
+    guint scroll_idle;   /* on_scroll_idle, to move the view once laid out */
+    double scroll_to;    /* its value; -1: the bottom */
 } GuiChat;
 
 struct _GuiChats {
@@ -42,6 +44,7 @@ struct _GuiChats {
 static void
 chat_free(GuiChat *chat)
 {
+    g_clear_handle_id(&chat->scroll_idle, g_source_remove);
     gui_message_list_free(chat->messages);
     g_free(chat->jid);
     g_free(chat->nick);
@@ -137,20 +140,37 @@ at_bottom(GuiChat *chat)
            gtk_adjustment_get_upper(adj) - 4;
 }
 
+static gboolean
+on_scroll_idle(gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
+
+    chat->scroll_idle = 0;
+    gtk_adjustment_set_value(adj,
+                             chat->scroll_to < 0 ? gtk_adjustment_get_upper(adj) : chat->scroll_to);
+    return G_SOURCE_REMOVE;
+}
+
 /* The list grew: stay at the newest message if we were there, else keep what was
- * in view in place (older messages came in above it). */
+ * in view in place (older messages came in above it). Not at once: this comes
+ * while the viewport is being allocated, and a value set then moves the scroll
+ * bar but not the rows, which stayed drawn at the top. */
 static void
 on_adjustment_changed(GtkAdjustment *adj, gpointer user_data)
 {
     GuiChat *chat = user_data;
 
     if (chat->stick) {
-        gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj));
+        chat->scroll_to = -1;
     } else if (chat->upper_before > 0) {
-        gtk_adjustment_set_value(adj, chat->value_before + gtk_adjustment_get_upper(adj) -
-                                              chat->upper_before);
+        chat->scroll_to = chat->value_before + gtk_adjustment_get_upper(adj) - chat->upper_before;
         chat->upper_before = 0;
+    } else {
+        return;
     }
+    if (chat->scroll_idle == 0)
+        chat->scroll_idle = g_idle_add(on_scroll_idle, chat);
 }
 
 static void load_history(GuiChat *chat);
@@ -232,6 +252,37 @@ load_history(GuiChat *chat)
                  g_variant_new("(ssiba{ss}s)", chat->jid, "", (gint32)HISTORY_PAGE, TRUE, &filters,
                                app->profile),
                  on_history, g_strdup(chat->jid));
+}
+
+/* PageUp / PageDown scroll the messages by most of a view, Ctrl+Home / Ctrl+End to
+ * either end, from wherever the focus is in the conversation (the composer): the
+ * list itself takes no focus. At the top, the page before is fetched, as when
+ * scrolled there with the pointer, also when the list is shorter than the view. */
+static gboolean
+on_scroll_key(GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+              gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
+    double page = gtk_adjustment_get_page_size(adj) * 0.9;
+    double value = gtk_adjustment_get_value(adj);
+    gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+
+    if (keyval == GDK_KEY_Page_Up || keyval == GDK_KEY_KP_Page_Up)
+        value -= page;
+    else if (keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_KP_Page_Down)
+        value += page;
+    else if (ctrl && (keyval == GDK_KEY_Home || keyval == GDK_KEY_KP_Home))
+        value = gtk_adjustment_get_lower(adj);
+    else if (ctrl && (keyval == GDK_KEY_End || keyval == GDK_KEY_KP_End))
+        value = gtk_adjustment_get_upper(adj);
+    else
+        return FALSE;
+    gtk_adjustment_set_value(adj, value); /* clamped to the list */
+    chat->stick = at_bottom(chat);
+    if (gtk_adjustment_get_value(adj) <= gtk_adjustment_get_lower(adj))
+        load_history(chat);
+    return TRUE;
 }
 
 static void
@@ -339,7 +390,8 @@ build_conversation(GuiChat *chat)
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(chat->list), GTK_SELECTION_NONE);
     /* Stopping Tab at every message (twice: the row, then its text) made the
      * composer unreachable by keyboard in a long chat; the messages are read
-     * through the accessibility tree, and scrolled with the scroll bar. */
+     * through the accessibility tree, and scrolled with the scroll bar or by
+     * PageUp / PageDown from the composer (on_scroll_key). */
     gtk_widget_set_can_focus(chat->list, FALSE);
     gui_a11y_label(chat->list, list_label);
     chat->scrolled = gtk_scrolled_window_new();
@@ -361,6 +413,11 @@ build_conversation(GuiChat *chat)
     gtk_box_append(GTK_BOX(box),
                    gui_composer_new(composer_label, on_send, on_typing, on_attach, chat));
     gtk_widget_set_hexpand(box, TRUE);
+    GtkEventController *keys = gtk_event_controller_key_new();
+    /* Before the composer's text view, which would move its cursor instead. */
+    gtk_event_controller_set_propagation_phase(keys, GTK_PHASE_CAPTURE);
+    g_signal_connect(keys, "key-pressed", G_CALLBACK(on_scroll_key), chat);
+    gtk_widget_add_controller(box, keys);
     gui_files_add_drop_target(chat->chats->app->files, box, chat->jid, chat->room);
     return box;
 }

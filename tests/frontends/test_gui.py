@@ -8,8 +8,9 @@ contact list, join a room by address and one from a bookmark, leave it, follow t
 desktop to the dark style and back, allow a subscription request, see the banner
 when the connection goes and when the backend stops and their recovery (the
 backend started again by D-Bus activation), the window size kept across runs,
-one page of history loaded, remove a contact; every control checked for an
-accessible label; screenshots of the main views kept in the build directory.
+one page of history loaded and older ones on PageUp / Ctrl+Home, remove a
+contact; every control checked for an accessible label; screenshots of the main
+views kept in the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
 the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
@@ -582,11 +583,31 @@ print("MARKER", marker_id, time.time(), flush=True)
         self.screenshot("07-restarted.png")
 
 
+    def visible_texts(self, list_label):
+        """The texts inside the list labelled @list_label that are in its scrolled
+        view (the list itself is as tall as all its rows)."""
+        def find(node, parent):
+            if node.get("label") == list_label and node["mapped"]:
+                return node, parent
+            for child in node.get("children", []):
+                found = find(child, node)
+                if found:
+                    return found
+            return None
+        for tree in self.windows():
+            found = find(tree, None)
+            if found is None:
+                continue
+            listed, view = found  # the list's parent: the viewport, the visible part
+            top, bottom = view["y"], view["y"] + view["height"]
+            return [node["text"] for node, _ in walk(listed)
+                    if node.get("text") and "y" in node
+                    and node["y"] + node["height"] > top and node["y"] < bottom]
+        return []
+
     def test_9a_history_page(self):
         # Bob's chat opened after his burst: the newest page is loaded from the
-        # backend, not all the history. (Scrolling back to older pages is not
-        # shown here: wheel events from xdotool did not move the list under
-        # Xvfb, see the report of issue 8.)
+        # backend, not all the history.
         self.login()
         for _ in range(3):  # a click while the list is still being laid out is lost
             self.click(prefix=self.bob + ",")
@@ -599,9 +620,41 @@ print("MARKER", marker_id, time.time(), flush=True)
         self.wait_text("burst 10")
         shown = [t for t in self.texts() if t.startswith("burst ")]
         self.assertNotIn("burst 9", shown)
+        # ... and shown at its newest message (a value set while the list was laid
+        # out once moved the scroll bar, not the rows).
+        h.wait_for(lambda: "burst 39" in self.visible_texts(f"Messages with {self.bob}"), 10,
+                   0.1, "the newest message in view")
         self.assertFalse(any("hello bob from the desktop" in t for t in self.texts()),
                          "the first page holds more than a page")
         self.screenshot("08-history-page.png")
+
+    def test_9aa_history_scrolled_back(self):
+        # PageUp from the composer scrolls the messages; at the top the page before
+        # comes from the backend (historyGet before the oldest shown), and the view
+        # stays where it was. (Wheel events from xdotool do not move the list under
+        # Xvfb: the keys are what a test can drive.)
+        listed = f"Messages with {self.bob}"
+        self.click("Message text")
+        self.assertIn("burst 39", self.visible_texts(listed))
+        for _ in range(30):
+            if "burst 0" in self.texts():
+                break
+            self.key("Page_Up")
+            time.sleep(0.2)
+        self.wait_text("burst 0")
+        self.wait_text("hello bob from the desktop")  # all of the rest: one more page
+        self.assertNotIn("burst 39", self.visible_texts(listed))
+        # Ctrl+End back to the newest, Ctrl+Home to the oldest.
+        self.key("ctrl+End")
+        h.wait_for(lambda: "burst 39" in self.visible_texts(listed), 10, 0.1,
+                   "the newest message in view")
+        self.key("ctrl+Home")
+        h.wait_for(lambda: "hello bob from the desktop" in self.visible_texts(listed), 10, 0.1,
+                   "the oldest message in view")
+        self.assertNotIn("burst 39", self.visible_texts(listed))
+        self.screenshot("08a-history-scrolled-back.png")
+        # The keys scrolled the list and left the composer alone.
+        self.assertEqual(self.command("focused"), "Message text")
 
     def test_9b_remove_contact(self):
         self.click(f"Remove contact {self.bob}")
