@@ -539,14 +539,17 @@ print("MARKER", marker_id, time.time(), flush=True)
         r = h.gdbus_call(self.env, "disconnect", "alice")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.wait_text("Not connected to your XMPP server")
+        # Bob's last presence is no longer known: not shown as if it were.
+        self.wait_widget(f"{self.bob}, Presence unknown")
         self.screenshot("04-network-down.png")
         self.click("Reconnect")
         h.wait_for(lambda: self.find("Reconnect")[1] is None, 30, 0.1, "the banner to go")
-        self.wait_widget(prefix=self.bob + ",")
+        self.wait_widget(f"{self.bob}, Online")
 
     def test_7_backend_down_banner(self):
         self.backend.stop()
         self.wait_text("The Libervia backend is not running.")
+        self.wait_widget(f"{self.bob}, Presence unknown")
         self.screenshot("06-backend-down.png")
         # Its button makes a call: D-Bus activation starts the backend, which has
         # no session yet, so the login page comes back.
@@ -554,6 +557,8 @@ print("MARKER", marker_id, time.time(), flush=True)
         self.login()
         self.assertTrue(h.name_has_owner(self.env))
         self.assertIsNone(self.find("Start the backend")[1])
+        # The new backend's session knows bob's presence again.
+        self.wait_widget(f"{self.bob}, Online", timeout=30)
 
     def test_8_quit(self):
         # Ctrl+Q: the window's size is kept and the application ends cleanly
