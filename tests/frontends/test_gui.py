@@ -1,16 +1,17 @@
 """libervia-desktop (GTK 4) under Xvfb, with the real backend and a real Prosody:
 log in with the profile password, add a contact, chat with a slixmpp peer both
 ways (Enter sends, Shift+Enter is a new line), see a correction, a retraction and
-a displayed marker, send a file through the file chooser, go round the controls
-with Tab, see the unread count and the desktop notification, send a displayed
-marker for the contact's markable message once the chat is opened, filter the
-contact list, join a room by address and one from a bookmark, leave it, follow the
-desktop to the dark style and back, allow a subscription request, see the banner
-when the connection goes and when the backend stops and their recovery (the
-backend started again by D-Bus activation), the window size kept across runs,
-one page of history loaded and older ones on PageUp / Ctrl+Home, remove a
-contact; every control checked for an accessible label; screenshots of the main
-views kept in the build directory.
+a displayed marker, send a file through the file chooser and one dropped on the
+chat from another application, go round the controls with Tab, see the unread
+count and the desktop notification, send a displayed marker for the contact's
+markable message once the chat is opened, filter the contact list, join a room
+by address and one from a bookmark, leave it, follow the desktop to the dark
+style and back, allow a subscription request, see the banner when the connection
+goes and when the backend stops and their recovery (the backend started again by
+D-Bus activation) with presence shown unknown meanwhile, the window size kept
+across runs, one page of history loaded and older ones on PageUp / Ctrl+Home,
+remove a contact; every control checked for an accessible label; screenshots of
+the main views kept in the build directory.
 
 Input is real X events (xdotool: clicks at the widgets' places, typed keys);
 the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
@@ -28,6 +29,7 @@ import lvharness as h  # noqa: E402
 
 DESKTOP = os.path.join(h.BUILD_ROOT, "frontends", "gui", "libervia-desktop")
 FAKE_DESKTOP = os.path.join(h.BUILD_ROOT, "tests", "frontends", "fake-desktop")
+DRAG_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "drag-source.py")
 ARTIFACTS = os.environ.get("LV_ARTIFACTS_DIR",
                            os.path.join(h.BUILD_ROOT, "tests", "frontends", "artifacts"))
 # Controls a person acts on: each must carry an accessible label of its own.
@@ -374,6 +376,42 @@ await asyncio.wait_for(got.wait(), 20)
         self.wait_text("notes-for-bob.txt")
         self.assertIsNone(self.find(prefix="Sending notes-for-bob.txt")[1],
                           "the progress bar stays after the upload")
+
+    def test_2bb_drop_file(self):
+        # A file dragged from another application (a GTK 4 drag source offering a
+        # file list, tests/frontends/drag-source.py) and dropped on the chat: sent
+        # like one chosen. The pointer is driven with xdotool: press on the source,
+        # move onto the chat in steps, release.
+        path = os.path.join(self.home.root, "dropped-for-bob.txt")
+        with open(path, "w") as f:
+            f.write("dropped content\n" * 2000)
+        source = subprocess.Popen(["/usr/bin/python3", DRAG_SOURCE, path],
+                                  env=dict(self.env, GDK_BACKEND="x11", GSK_RENDERER="cairo",
+                                           NO_AT_BRIDGE="1"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  start_new_session=True)
+        h.at_teardown(lambda: h.kill_group(source))
+        wid = self.x_window("Drag source")
+        # No window manager: both windows are at the top left corner; move it out.
+        self.xdotool("windowmove", "--sync", wid, "1040", "80")
+        _, chat = self.wait_widget(f"Messages with {self.bob}")
+        target_x = chat["x"] + chat["width"] // 2
+        target_y = chat["y"] + 100
+        self.xdotool("mousemove", "1120", "140")
+        time.sleep(0.3)
+        self.xdotool("mousedown", "1")
+        for step in range(1, 21):
+            x = 1120 + (target_x - 1120) * step // 20
+            y = 140 + (target_y - 140) * step // 20
+            self.xdotool("mousemove", str(x), str(y))
+            time.sleep(0.05)
+        time.sleep(0.3)
+        self.screenshot("02b-dropping.png")
+        self.xdotool("mouseup", "1")
+        h.wait_for(lambda: any("dropped-for-bob.txt" in m and "https://" in m
+                               for m in self.peer.received()), 20, 0.1, "bob to get the link")
+        self.wait_text("dropped-for-bob.txt")
+        source.terminate()
 
     def test_2c_keyboard_navigation(self):
         # Tab alone goes round the main view's controls: each reached has a label.
