@@ -1,5 +1,5 @@
-/* lv-message-methods: messageSend, historyGet, chatStateComposing and
- * messageRetract on the bridge.
+/* lv-message-methods: messageSend, historyGet, chatStateComposing, messageRetract
+ * and messageMarkDisplayed on the bridge.
  *
  * messageSend stores the message as pending (the outbox) before it answers or
  * sends anything: once the caller has its answer, the message is never lost.
@@ -13,6 +13,7 @@
 #include "lv-connections.h"
 #include "lv-jid.h"
 #include "lv-json.h"
+#include "lv-message-store.h"
 #include "lv-profiles.h"
 #include "lv-storage-history.h"
 #include "lv-xmpp-message.h"
@@ -403,6 +404,46 @@ method_message_retract(LvBackend *backend, LvInvocation *invocation)
     lv_invocation_return_value(invocation, NULL);
 }
 
+/* XEP-0333: tell the sender of message @uid (received markable) that it was shown.
+ * Ours: Libervia 0.9 has no such method. The marker goes to @jid, who must be the
+ * sender (a contact, or the room of a groupchat message). */
+static void
+method_message_mark_displayed(LvBackend *backend, LvInvocation *invocation)
+{
+    const char *jid = NULL, *uid = NULL, *key = NULL;
+    GError *error = NULL;
+
+    g_variant_get(lv_invocation_get_parameters(invocation), "(&s&s&s)", &jid, &uid, &key);
+    LvProfiles *profiles = lv_backend_get_profiles(backend);
+    g_autoptr(LvStoredProfile) profile = lv_profiles_resolve_for(profiles, invocation, key);
+    if (profile == NULL)
+        return;
+    g_autoptr(LvJid) to = lv_jid_parse(jid, &error);
+    g_autoptr(LvHistoryRow) row =
+            to != NULL ? lv_storage_history_get(lv_profiles_get_storage(profiles), profile->id, uid,
+                                                &error)
+                       : NULL;
+    g_autofree char *to_bare = to != NULL ? lv_jid_dup_bare(to) : NULL;
+    if (to != NULL && row == NULL && error == NULL)
+        error = g_error_new(LV_ERROR, LV_ERROR_NOT_FOUND, "no message %s in the history", uid);
+    if (row != NULL && g_strcmp0(row->source, to_bare) != 0)
+        error = g_error_new(LV_ERROR, LV_ERROR_DATA, "message %s was not sent by %s", uid, to_bare);
+    g_autofree char *marker_id = error == NULL ? lv_message_store_dup_marker_id(row, &error) : NULL;
+    LvXmppAccount *account =
+            marker_id != NULL ? lv_connections_get_account(lv_backend_get_connections(backend),
+                                                           profile->name, &error)
+                              : NULL;
+    if (account == NULL) {
+        lv_invocation_return_error(invocation, error);
+        return;
+    }
+    gboolean room = g_strcmp0(row->type, "groupchat") == 0;
+    g_autofree char *to_text = room ? g_strdup(to_bare) : lv_jid_dup_string(to);
+    lv_xmpp_account_send_notice(account, to_text, room ? "groupchat" : "chat", LV_NS_MARKERS,
+                                "displayed", marker_id);
+    lv_invocation_return_value(invocation, NULL);
+}
+
 /* ---- MAMGet: an archive query for a frontend ---- */
 
 static char *
@@ -500,6 +541,7 @@ static const LvMethod methods[] = {
     { "historyGet", method_history_get },
     { "chatStateComposing", method_chat_state_composing },
     { "messageRetract", method_message_retract },
+    { "messageMarkDisplayed", method_message_mark_displayed },
     { "MAMGet", method_mam_get },
     { NULL, NULL },
 };

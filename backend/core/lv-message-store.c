@@ -15,6 +15,7 @@
 
 #include "lv-error.h"
 #include "lv-jid.h"
+#include "lv-json.h"
 #include "lv-storage-history.h"
 #include "lv-xmpp-message.h"
 
@@ -70,6 +71,21 @@ resource_of(const char *jid)
     return slash != NULL ? g_strdup(slash + 1) : NULL;
 }
 
+/* The id a displayed marker (XEP-0333 §3) names for @message, kept so that
+ * messageMarkDisplayed can send it later: a room's own stanza-id in a room, the
+ * sender's id elsewhere; NULL when @message is not markable or is ours (transfer full). */
+static char *
+marker_id_for(const LvXmppMessage *message)
+{
+    if (!message->markable || message->outgoing)
+        return NULL;
+    if (g_strcmp0(message->type, "groupchat") == 0)
+        return g_strcmp0(message->archive_jid, message->from_bare) == 0
+                       ? g_strdup(message->stanza_id)
+                       : NULL;
+    return g_strdup(message->id);
+}
+
 static char *
 extra_for(const LvXmppMessage *message)
 {
@@ -87,6 +103,11 @@ extra_for(const LvXmppMessage *message)
     if (message->oob_url != NULL) {
         json_builder_set_member_name(builder, "oob_url");
         json_builder_add_string_value(builder, message->oob_url);
+    }
+    g_autofree char *marker_id = marker_id_for(message);
+    if (marker_id != NULL) {
+        json_builder_set_member_name(builder, "marker_id");
+        json_builder_add_string_value(builder, marker_id);
     }
     if (message->error_condition != NULL) {
         json_builder_set_member_name(builder, "error");
@@ -331,6 +352,24 @@ oob_url_of_row(const LvHistoryRow *row)
         return NULL;
     return g_strdup(json_object_get_string_member_with_default(json_node_get_object(root),
                                                                "oob_url", NULL));
+}
+
+char *
+lv_message_store_dup_marker_id(const LvHistoryRow *row, GError **error)
+{
+    g_autoptr(JsonObject) extra =
+            lv_json_object_parse(row->extra != NULL ? row->extra : "", "extra", NULL);
+    const char *id = extra != NULL
+                             ? json_object_get_string_member_with_default(extra, "marker_id", NULL)
+                             : NULL;
+
+    if (id == NULL || id[0] == '\0') {
+        g_set_error(error, LV_ERROR, LV_ERROR_DATA,
+                    "message %s was not sent markable (XEP-0333): no displayed marker for it",
+                    row->uid);
+        return NULL;
+    }
+    return g_strdup(id);
 }
 
 static GPtrArray *

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "lv-storage-history.h"
 #include "lv-xmpp-account.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,10 @@ typedef struct _LvMessageStore LvMessageStore;
 LvMessageStore *lv_message_store_new(const char *local_dir, gint64 profile_id, const char *profile);
 
 const LvXmppStoreFuncs *lv_message_store_funcs(void);
+
+/* The id a displayed marker (XEP-0333) for @row must name, kept in its extra when it
+ * was received markable (transfer full); NULL with LV_ERROR_DATA when it was not
+ * (ours, or a sender that asked for no marker). */
+char *lv_message_store_dup_marker_id(const LvHistoryRow *row, GError **error);
 
 G_END_DECLS

@@ -28,6 +28,9 @@ typedef struct {
     double upper_before; /* to keep the view still when older messages come in */
     double value_before;
     gint64 composing_sent;
+    char *displayed_uid; /* the last message we sent a displayed marker for */
+    guint scroll_idle;   /* on_scroll_idle, to move the view once laid out */
+    double scroll_to;    /* its value; -1: the bottom */
 } GuiChat;
 
 struct _GuiChats {
@@ -41,9 +44,11 @@ struct _GuiChats {
 static void
 chat_free(GuiChat *chat)
 {
+    g_clear_handle_id(&chat->scroll_idle, g_source_remove);
     gui_message_list_free(chat->messages);
     g_free(chat->jid);
     g_free(chat->nick);
+    g_free(chat->displayed_uid);
     g_free(chat);
 }
 
@@ -135,20 +140,37 @@ at_bottom(GuiChat *chat)
            gtk_adjustment_get_upper(adj) - 4;
 }
 
+static gboolean
+on_scroll_idle(gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
+
+    chat->scroll_idle = 0;
+    gtk_adjustment_set_value(adj,
+                             chat->scroll_to < 0 ? gtk_adjustment_get_upper(adj) : chat->scroll_to);
+    return G_SOURCE_REMOVE;
+}
+
 /* The list grew: stay at the newest message if we were there, else keep what was
- * in view in place (older messages came in above it). */
+ * in view in place (older messages came in above it). Not at once: this comes
+ * while the viewport is being allocated, and a value set then moves the scroll
+ * bar but not the rows, which stayed drawn at the top. */
 static void
 on_adjustment_changed(GtkAdjustment *adj, gpointer user_data)
 {
     GuiChat *chat = user_data;
 
     if (chat->stick) {
-        gtk_adjustment_set_value(adj, gtk_adjustment_get_upper(adj));
+        chat->scroll_to = -1;
     } else if (chat->upper_before > 0) {
-        gtk_adjustment_set_value(adj, chat->value_before + gtk_adjustment_get_upper(adj) -
-                                              chat->upper_before);
+        chat->scroll_to = chat->value_before + gtk_adjustment_get_upper(adj) - chat->upper_before;
         chat->upper_before = 0;
+    } else {
+        return;
     }
+    if (chat->scroll_idle == 0)
+        chat->scroll_idle = g_idle_add(on_scroll_idle, chat);
 }
 
 static void load_history(GuiChat *chat);
@@ -167,6 +189,7 @@ on_value_changed(GtkAdjustment *adj, gpointer user_data)
 }
 
 static void chat_count(GuiChat *chat, GuiMessage *message, gboolean is_new);
+static void send_displayed(GuiChat *chat);
 
 /* Adds @message (taken) to @chat; returns whether it is a new one. */
 static gboolean
@@ -209,6 +232,7 @@ on_history(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data
             chat_add(chat, message);
         g_variant_unref(row);
     }
+    send_displayed(chat);
 }
 
 static void
@@ -228,6 +252,37 @@ load_history(GuiChat *chat)
                  g_variant_new("(ssiba{ss}s)", chat->jid, "", (gint32)HISTORY_PAGE, TRUE, &filters,
                                app->profile),
                  on_history, g_strdup(chat->jid));
+}
+
+/* PageUp / PageDown scroll the messages by most of a view, Ctrl+Home / Ctrl+End to
+ * either end, from wherever the focus is in the conversation (the composer): the
+ * list itself takes no focus. At the top, the page before is fetched, as when
+ * scrolled there with the pointer, also when the list is shorter than the view. */
+static gboolean
+on_scroll_key(GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
+              gpointer user_data)
+{
+    GuiChat *chat = user_data;
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(chat->scrolled));
+    double page = gtk_adjustment_get_page_size(adj) * 0.9;
+    double value = gtk_adjustment_get_value(adj);
+    gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
+
+    if (keyval == GDK_KEY_Page_Up || keyval == GDK_KEY_KP_Page_Up)
+        value -= page;
+    else if (keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_KP_Page_Down)
+        value += page;
+    else if (ctrl && (keyval == GDK_KEY_Home || keyval == GDK_KEY_KP_Home))
+        value = gtk_adjustment_get_lower(adj);
+    else if (ctrl && (keyval == GDK_KEY_End || keyval == GDK_KEY_KP_End))
+        value = gtk_adjustment_get_upper(adj);
+    else
+        return FALSE;
+    gtk_adjustment_set_value(adj, value); /* clamped to the list */
+    chat->stick = at_bottom(chat);
+    if (gtk_adjustment_get_value(adj) <= gtk_adjustment_get_lower(adj))
+        load_history(chat);
+    return TRUE;
 }
 
 static void
@@ -335,7 +390,8 @@ build_conversation(GuiChat *chat)
     gtk_list_box_set_selection_mode(GTK_LIST_BOX(chat->list), GTK_SELECTION_NONE);
     /* Stopping Tab at every message (twice: the row, then its text) made the
      * composer unreachable by keyboard in a long chat; the messages are read
-     * through the accessibility tree, and scrolled with the scroll bar. */
+     * through the accessibility tree, and scrolled with the scroll bar or by
+     * PageUp / PageDown from the composer (on_scroll_key). */
     gtk_widget_set_can_focus(chat->list, FALSE);
     gui_a11y_label(chat->list, list_label);
     chat->scrolled = gtk_scrolled_window_new();
@@ -357,6 +413,11 @@ build_conversation(GuiChat *chat)
     gtk_box_append(GTK_BOX(box),
                    gui_composer_new(composer_label, on_send, on_typing, on_attach, chat));
     gtk_widget_set_hexpand(box, TRUE);
+    GtkEventController *keys = gtk_event_controller_key_new();
+    /* Before the composer's text view, which would move its cursor instead. */
+    gtk_event_controller_set_propagation_phase(keys, GTK_PHASE_CAPTURE);
+    g_signal_connect(keys, "key-pressed", G_CALLBACK(on_scroll_key), chat);
+    gtk_widget_add_controller(box, keys);
     gui_files_add_drop_target(chat->chats->app->files, box, chat->jid, chat->room);
     return box;
 }
@@ -393,11 +454,42 @@ in_view(GuiChats *chats, GuiChat *chat)
            gtk_window_is_active(chats->app->window);
 }
 
+/* A marker not sent is no news for the user (the contact sees the message as not
+ * yet read): only logged. */
+static void
+on_marked_displayed(GuiApp *app, GVariant *reply, const GError *error, gpointer user_data)
+{
+    if (error != NULL)
+        g_message("displayed marker not sent: %s", error->message);
+}
+
+/* XEP-0333: the contact learns that we saw their newest markable message, once
+ * the chat is in view in the active window; once per message. Not in rooms, where
+ * a marker goes to every occupant. */
+static void
+send_displayed(GuiChat *chat)
+{
+    GuiApp *app = chat->chats->app;
+
+    if (chat->room || !in_view(chat->chats, chat))
+        return;
+    GuiMessage *newest =
+            gui_message_list_get_newest_markable(chat->messages, own_jid(chat->chats), NULL);
+    if (newest == NULL || g_strcmp0(newest->uid, chat->displayed_uid) == 0)
+        return;
+    g_free(chat->displayed_uid);
+    chat->displayed_uid = g_strdup(newest->uid);
+    gui_app_call_quiet(app, "messageMarkDisplayed",
+                       g_variant_new("(sss)", chat->jid, newest->uid, app->profile),
+                       on_marked_displayed, NULL);
+}
+
 static void
 mark_read(GuiChat *chat)
 {
     gui_message_list_mark_read(chat->messages);
     gui_contacts_set_unread(chat->chats->app->contacts, chat->jid, 0);
+    send_displayed(chat);
 }
 
 void
@@ -452,6 +544,7 @@ on_message_new(GuiChats *chats, GVariant *params)
     guint position = gui_message_list_add(chat->messages, message, &is_new);
     show_at(chat, position, is_new);
     chat_count(chat, message, is_new);
+    send_displayed(chat);
     if (!chat->room && !gui_message_is_ours(message, own_jid(chats), NULL))
         gtk_label_set_text(GTK_LABEL(chat->state), "");
 }

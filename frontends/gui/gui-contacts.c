@@ -1,7 +1,8 @@
 /* gui-contacts: the sidebar: the roster (getContacts, kept current by newContact,
  * contactDeleted and presenceUpdate), avatars from the backend's cache, unread
  * counts, a search entry filtering by name or JID, rooms joined, adding and
- * removing contacts, and the subscription requests waiting for an answer. */
+ * removing contacts, and the subscription requests waiting for an answer. While
+ * the backend or the profile's connection is down, presence shows as unknown. */
 #include <json-glib/json-glib.h>
 
 #include "gui-a11y.h"
@@ -28,7 +29,8 @@ struct _GuiContacts {
     GtkWidget *requests; /* subscription requests, one row each */
     GtkWidget *add_entry;
     GtkWidget *add_popover;
-    GHashTable *by_jid; /* bare JID → GuiContact */
+    GHashTable *by_jid;        /* bare JID → GuiContact */
+    gboolean presence_unknown; /* the backend or our connection is down */
 };
 
 static void
@@ -61,7 +63,10 @@ static void
 update_row(GuiContact *contact)
 {
     g_autofree char *badge = g_strdup_printf("%u", contact->unread);
-    const char *presence = contact->room ? "Room" : presence_text(contact->show);
+    gboolean unknown = contact->contacts->presence_unknown && !contact->room;
+    const char *presence = contact->room ? "Room"
+                           : unknown     ? "Presence unknown"
+                                         : presence_text(contact->show);
     g_autofree char *label = g_strdup_printf("%s, %s%s%s", contact->name, presence,
                                              contact->unread > 0 ? ", unread " : "",
                                              contact->unread > 0 ? badge : "");
@@ -70,9 +75,10 @@ update_row(GuiContact *contact)
     gtk_label_set_text(GTK_LABEL(contact->badge), badge);
     gtk_widget_set_visible(contact->badge, contact->unread > 0);
     gui_a11y_label(contact->row, label);
-    gtk_widget_set_opacity(contact->avatar,
-                           g_strcmp0(contact->show, "unavailable") == 0 && !contact->room ? 0.5
-                                                                                          : 1.0);
+    gtk_widget_set_opacity(
+            contact->avatar,
+            (unknown || g_strcmp0(contact->show, "unavailable") == 0) && !contact->room ? 0.5
+                                                                                        : 1.0);
     gtk_list_box_invalidate_sort(GTK_LIST_BOX(contact->contacts->list));
     gtk_list_box_invalidate_filter(GTK_LIST_BOX(contact->contacts->list));
 }
@@ -327,6 +333,29 @@ gui_contacts_load(GuiContacts *contacts)
                        contacts);
     gui_app_call_quiet(app, "getWaitingSub", g_variant_new("(s)", app->profile), on_waiting,
                        contacts);
+}
+
+void
+gui_contacts_set_presence_known(GuiContacts *contacts, gboolean known)
+{
+    GHashTableIter iter;
+    GuiContact *contact = NULL;
+
+    if (contacts->presence_unknown == !known)
+        return;
+    contacts->presence_unknown = !known;
+    g_hash_table_iter_init(&iter, contacts->by_jid);
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&contact)) {
+        /* What we knew is stale: offline until told again. */
+        if (!known && !contact->room) {
+            g_free(contact->show);
+            contact->show = g_strdup("unavailable");
+        }
+        update_row(contact);
+    }
+    if (known && contacts->app->profile != NULL)
+        gui_app_call_quiet(contacts->app, "getPresenceStatuses",
+                           g_variant_new("(s)", contacts->app->profile), on_presences, contacts);
 }
 
 /* presenceUpdate is per resource; the list shows the contact as online while one

@@ -74,6 +74,8 @@ read_extra(GuiMessage *message, const char *extra)
         message->oob_url = g_strdup(json_node_get_string(url));
     message->edited = json_object_has_member(object, "edited");
     message->retracted = json_object_has_member(object, "retracted");
+    JsonNode *marker = json_object_get_member(object, "marker_id");
+    message->markable = marker != NULL && json_node_get_value_type(marker) == G_TYPE_STRING;
 }
 
 static GuiMessage *
@@ -257,6 +259,19 @@ gui_message_list_get_oldest_uid(GuiMessageList *list)
     if (list->messages->len == 0)
         return NULL;
     return ((GuiMessage *)g_ptr_array_index(list->messages, 0))->uid;
+}
+
+GuiMessage *
+gui_message_list_get_newest_markable(GuiMessageList *list, const char *own_bare,
+                                     const char *own_nick)
+{
+    for (guint i = list->messages->len; i > 0; i--) {
+        GuiMessage *message = g_ptr_array_index(list->messages, i - 1);
+        if (message->markable && !message->retracted &&
+            !gui_message_is_ours(message, own_bare, own_nick))
+            return message;
+    }
+    return NULL;
 }
 
 gboolean

@@ -21,6 +21,7 @@ typedef struct {
     char *oob_url; /* an attachment's URL, or NULL */
     gboolean edited;
     gboolean retracted;
+    gboolean markable; /* received asking for chat markers (XEP-0333) */
 } GuiMessage;
 
 void gui_message_free(GuiMessage *message);
@@ -59,6 +60,10 @@ GuiMessage *gui_message_list_get(GuiMessageList *list, guint position);
 int gui_message_list_find(GuiMessageList *list, const char *uid);
 /* The uid of the oldest message, to ask historyGet for older ones; NULL if empty. */
 const char *gui_message_list_get_oldest_uid(GuiMessageList *list);
+/* The newest message not sent by @own_bare (@own_nick in a room) that asked for
+ * chat markers, or NULL: the one a displayed marker names (transfer none). */
+GuiMessage *gui_message_list_get_newest_markable(GuiMessageList *list, const char *own_bare,
+                                                 const char *own_nick);
 /* Sets the state of message @uid; FALSE if unknown or unchanged. */
 gboolean gui_message_list_set_state(GuiMessageList *list, const char *uid, const char *state,
                                     guint *position);

@@ -32,6 +32,8 @@ update(GuiStatus *status)
         text = "Not connected to your XMPP server: messages wait until the connection is back.";
         action = "Reconnect";
     }
+    if (status->app->contacts != NULL && status->app->profile != NULL)
+        gui_contacts_set_presence_known(status->app->contacts, text == NULL);
     gtk_revealer_set_reveal_child(GTK_REVEALER(status->revealer), text != NULL);
     if (text == NULL)
         return;

@@ -20,6 +20,9 @@ GtkWidget *gui_contacts_get_widget(GuiContacts *contacts);
 void gui_contacts_load(GuiContacts *contacts);
 void gui_contacts_on_signal(GuiContacts *contacts, const char *name, GVariant *params);
 void gui_contacts_set_unread(GuiContacts *contacts, const char *jid, guint count);
+/* Presence is unknown while the backend or the connection is down (greyed, "Presence
+ * unknown"); known again, it is asked anew. */
+void gui_contacts_set_presence_known(GuiContacts *contacts, gboolean known);
 /* The name the roster gives @jid, else @jid (transfer none). */
 const char *gui_contacts_get_name(GuiContacts *contacts, const char *jid);
 /* A room joined shows in the list too. */

@@ -12,6 +12,7 @@ import time
 import lvharness as h
 
 LIBERVIA_CLI = "/usr/bin/libervia-cli"
+PLUGIN = "org.libervia.Libervia.plugin"
 
 
 class Messages(h.LvTestCase):
@@ -255,6 +256,32 @@ state.send()
         r = self.li("message", "retract", other, "-p", "alice", code=1)
         self.assertIn("only the sender", r.stderr)
         self.assertIn(f"chatStateReceived ('{self.bob}/", monitor.text())
+
+    def test_displayed_marker(self):
+        """messageMarkDisplayed (ours): the sender of a markable message gets the
+        XEP-0333 marker; a plain message, someone else's or an unknown one is refused."""
+        peer = h.RawPeer(self.prosody, self.bob, "bob-pw")
+        peer.raw(f"<message to='{self.alice}' type='chat' id='mark-000000000001'>"
+                 "<body>please look</body><markable xmlns='urn:xmpp:chat-markers:0'/></message>"
+                 f"<message to='{self.alice}' type='chat' id='mark-000000000002'>"
+                 "<body>no marker</body></message>")
+        self.wait_bodies(self.bob, ["please look", "no marker"])
+        marked, plain = [m["uid"] for m in self.history(self.bob)]
+        call = lambda jid, uid: h.gdbus_call(self.env, "messageMarkDisplayed", jid, uid, "alice",
+                                             interface=PLUGIN)
+        r = call(self.bob, marked)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        found = peer.wait_stanza(lambda x: "urn:xmpp:chat-markers:0" in x and "displayed" in x,
+                                 15, what="the displayed marker at bob")
+        self.assertIn("id=\"mark-000000000001\"", found.replace("'", '"'))
+        r = call(self.bob, plain)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("DataError", r.stderr)
+        r = call(self.carol, marked)
+        self.assertIn("DataError", r.stderr)
+        r = call(self.bob, "no-such-uid")
+        self.assertIn("NotFound", r.stderr)
+        self.assertEqual(sum("chat-markers" in x for x in peer.stanzas()), 1)
 
     def test_libervia_cli_sends(self):
         if not os.path.exists(LIBERVIA_CLI):

@@ -161,6 +161,31 @@ test_state_and_unread(void)
     g_assert_cmpuint(gui_message_list_get_unread(list), ==, 0);
 }
 
+/* The displayed marker names the newest markable message of the other side. */
+static void
+test_newest_markable(void)
+{
+    g_autoptr(GuiMessageList) list = gui_message_list_new();
+    g_autoptr(GVariant) ours = history_row("d", 40, "alice@example.org/pc", "bob@example.org",
+                                           "mine", "chat", "{\"marker_id\": \"x\"}");
+    gboolean is_new = FALSE;
+
+    gui_message_list_add(list, message("a", 10, "old", "{\"marker_id\": \"id-a\"}"), &is_new);
+    g_assert_cmpstr(gui_message_list_get_newest_markable(list, "alice@example.org", NULL)->uid, ==,
+                    "a");
+    gui_message_list_add(list, message("b", 20, "new", "{\"marker_id\": \"id-b\"}"), &is_new);
+    gui_message_list_add(list, message("c", 30, "plain", "{}"), &is_new);
+    gui_message_list_add(list, gui_message_new_from_history(ours), &is_new);
+    GuiMessage *newest = gui_message_list_get_newest_markable(list, "alice@example.org", NULL);
+    g_assert_cmpstr(newest->uid, ==, "b");
+    g_assert_true(newest->markable);
+    g_assert_false(gui_message_list_get(list, 2)->markable);
+
+    g_autoptr(GuiMessageList) none = gui_message_list_new();
+    gui_message_list_add(none, message("e", 1, "plain", "{}"), &is_new);
+    g_assert_null(gui_message_list_get_newest_markable(none, "alice@example.org", NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -171,5 +196,6 @@ main(int argc, char **argv)
     g_test_add_func("/gui/message/groupchat", test_groupchat);
     g_test_add_func("/gui/message-list/order-and-correction", test_list_order_and_correction);
     g_test_add_func("/gui/message-list/state-and-unread", test_state_and_unread);
+    g_test_add_func("/gui/message-list/newest-markable", test_newest_markable);
     return g_test_run();
 }

@@ -6,6 +6,7 @@
 
 #include <strophe.h>
 
+#include "lv-error.h"
 #include "lv-message-store.h"
 #include "lv-storage-history.h"
 #include "lv-storage-profiles.h"
@@ -217,6 +218,34 @@ test_oob_url_kept(Fixture *f, gconstpointer data)
     g_assert_cmpstr(((LvXmppOutgoing *)outbox->pdata[0])->oob_url, ==, "https://u/mine");
 }
 
+/* XEP-0333: a markable message keeps the id its displayed marker names; a plain one,
+ * and our own markable one, have none (messageMarkDisplayed answers DataError). */
+static void
+test_marker_id_kept(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *marked = store(f, "<message from='bob@example.org/x' type='chat' "
+                                       "id='mark-00000000001'><body>look</body>"
+                                       "<markable xmlns='urn:xmpp:chat-markers:0'/></message>");
+    g_autofree char *plain = store(f, "<message from='bob@example.org/x' type='chat' "
+                                      "id='mark-00000000002'><body>plain</body></message>");
+    g_autofree char *ours = store(f, "<message from='" OWN "/work' to='bob@example.org' "
+                                     "type='chat' id='mark-00000000003'><body>mine</body>"
+                                     "<markable xmlns='urn:xmpp:chat-markers:0'/></message>");
+    g_autoptr(GPtrArray) rows = history(f);
+
+    g_assert_cmpuint(rows->len, ==, 3);
+    g_autofree char *id = lv_message_store_dup_marker_id(rows->pdata[0], &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(id, ==, "mark-00000000001");
+    for (guint i = 1; i < 3; i++) {
+        g_autofree char *none = lv_message_store_dup_marker_id(rows->pdata[i], &error);
+        g_assert_null(none);
+        g_assert_error(error, LV_ERROR, LV_ERROR_DATA);
+        g_clear_error(&error);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -231,6 +260,8 @@ main(int argc, char **argv)
     g_test_add("/lv/message-store/edits-only-from-sender", Fixture, NULL, setup,
                test_edits_only_from_sender, teardown);
     g_test_add("/lv/message-store/oob-url-kept", Fixture, NULL, setup, test_oob_url_kept, teardown);
+    g_test_add("/lv/message-store/marker-id-kept", Fixture, NULL, setup, test_marker_id_kept,
+               teardown);
     int status = g_test_run();
     xmpp_shutdown();
     return status;
