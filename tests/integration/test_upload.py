@@ -247,6 +247,10 @@ class Upload(h.LvTestCase):
         print(f"# {len(latencies)} calls during the {BIG_MB} MB upload, slowest answer "
               f"{max(latencies) * 1000:.0f} ms")
         self.assertGreater(during, 0, "no call was made while the upload ran")
+        # Under valgrind (tools/test --full) neither the times nor the memory are the
+        # backend's own.
+        if h.WRAPPER:
+            return
         self.assertLess(max(latencies), 1.0, f"slowest answer during the upload: {max(latencies)}")
         # Streamed from disk: the backend's peak memory does not grow by the file's size.
         growth = self.peak_rss() - peak_before
