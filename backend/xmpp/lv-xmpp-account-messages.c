@@ -228,8 +228,12 @@ on_confirm_ping(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *erro
             g_ptr_array_new_with_free_func((GDestroyNotify)lv_xmpp_signal_free);
 
     account->confirming = FALSE;
-    /* An error reply still comes after our messages were processed. */
-    if (reply != NULL || g_error_matches(error, LV_ERROR, LV_ERROR_EXTERNAL_REQUEST)) {
+    /* An error reply still comes after our messages were processed, whatever its
+     * condition: a server without XEP-0199 answers service-unavailable (mapped to
+     * NOT_FOUND). Taking that for a lost stream put the messages back and pinged
+     * again at once, in a loop that never marked them sent. */
+    if (reply != NULL || g_error_matches(error, LV_ERROR, LV_ERROR_EXTERNAL_REQUEST) ||
+        g_error_matches(error, LV_ERROR, LV_ERROR_NOT_FOUND)) {
         if (account->store_funcs != NULL &&
             !account->store_funcs->mark_sent(account->store, uids, signals, &failure))
             g_warning("%s: cannot mark messages sent: %s", account->profile, failure->message);

@@ -76,5 +76,26 @@ class Outbox(lvfaults.FaultCase):
                     "archive, marked sent, none sent again")
 
 
+class NoPing(Outbox):
+    # A server without XEP-0199: every ping is answered with service-unavailable.
+    prosody_options = {"memory_archive": False, "without": {"ping"}}
+
+    test_R15_lost_confirmation_not_sent_again = None
+
+    def test_R15_ping_unavailable_still_confirms(self):
+        """The error answer to the confirmation ping still comes after our messages:
+        they are marked sent, not put back and pinged for again at once (a loop)."""
+        self.warm_up()
+        peer = h.Peer(self.prosody, self.bob, "bob-pw")
+        tag = f"np{self.rng.randrange(1 << 30):x}"
+        for i in range(COUNT):
+            self.send(f"{tag} {i}")
+        h.wait_for(lambda: len(self.at_bob(peer, tag)) >= COUNT, 60, 0.05,
+                   f"{COUNT} messages at bob")
+        h.wait_for(lambda: self.ours(tag).count(("sent",)) == COUNT, 30, 0.05,
+                   "our messages confirmed by the service-unavailable answer")
+        self.report(f"{COUNT} messages confirmed by a server without ping")
+
+
 if __name__ == "__main__":
     h.run_tap()
