@@ -1,10 +1,10 @@
 /* lv-module: loading our modules (see the header). */
 #include "config.h"
-#include "lv-module.h"
 
 #include <gmodule.h>
 
 #include "lv-error.h"
+#include "lv-module.h"
 
 typedef gconstpointer (*EntryFunc)(void);
 
