@@ -305,13 +305,16 @@ class MucAdmin(h.LvTestCase):
             f"<message to='{self.own_jid}'><x xmlns='jabber:x:conference' jid='{room}' "
             "password='hunter2' reason='tea'/></message>")))
         try:
-            line = monitor.wait("mucInvitation", room)
+            line = monitor.wait("mucInvitation", room, timeout=20)
         except AssertionError:
-            # Seen twice in CI runs, never here: say what the backend saw.
+            # Seen three times in CI runs, never here: say what the backend and the
+            # peer saw.
             r = h.li(self.env, "info", "session", "-O", "json", "-p", "alice")
             log = "".join(self.log)
+            bob = self.peer.run(f"return clients[{BOB}].is_connected()")
             raise AssertionError(
                 f"no mucInvitation; our session now: {r.stdout.strip()} (was {self.own_jid}); "
+                f"bob's peer connected: {bob}; "
                 f"the backend's log about it: "
                 f"{[x for x in log.splitlines() if 'invit' in x or 'conference' in x][-10:]}; "
                 f"the monitor saw: {monitor.copy()[-10:]}")
