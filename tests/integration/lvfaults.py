@@ -224,8 +224,19 @@ class FaultCase(h.LvTestCase):
         return len(self.bodies(tag))
 
     def wait_stored(self, tag, count, timeout=60):
-        h.wait_for(lambda: self.stored(tag) >= count, timeout, 0.05,
-                   f"{count} messages {tag} stored")
+        try:
+            h.wait_for(lambda: self.stored(tag) >= count, timeout, 0.05,
+                       f"{count} messages {tag} stored")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; {self.stored(tag)} stored; {self.context()}") from None
+
+    def context(self):
+        """What the running backend and Prosody said last, for a failure's message."""
+        chunks = getattr(self.backend, "chunks", {})
+        lines = [line.rstrip() for key in ("out", "err") for line in chunks.get(key, [])
+                 if "DEBUG" not in line]
+        return ("the backend's last lines:\n" + "\n".join(lines[-40:])
+                + "\nProsody's:\n" + self.prosody.log_tail(30))
 
     def lost_dup(self, tag, count):
         seqs = [int(re.match(rf"{re.escape(tag)} (\d+):", b).group(1)) for b in self.bodies(tag)]
