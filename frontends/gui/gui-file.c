@@ -226,8 +226,11 @@ on_drop(GtkDropTarget *drop, const GValue *value, double x, double y, gpointer u
 
     if (!G_VALUE_HOLDS(value, GDK_TYPE_FILE_LIST))
         return FALSE;
-    for (GSList *l = gdk_file_list_get_files(g_value_get_boxed(value)); l != NULL; l = l->next)
+    /* The list is ours (transfer container), its files the GdkFileList's. */
+    GSList *list = gdk_file_list_get_files(g_value_get_boxed(value));
+    for (GSList *l = list; l != NULL; l = l->next)
         send_file(target->files, l->data, target->to_jid, target->room);
+    g_slist_free(list);
     return TRUE;
 }
 

@@ -18,6 +18,7 @@ the application's test socket (LIBERVIA_DESKTOP_TEST_SOCKET) only reports its
 widget tree and where each widget is."""
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -45,6 +46,26 @@ def walk(node, parents=()):
     yield node, parents
     for child in node.get("children", []):
         yield from walk(child, parents + (node["type"],))
+
+
+# Our sources, as the sanitizer names them in a frame ("../frontends/gui/x.c:12").
+OUR_SOURCES = ("frontends/", "common/", "bridge/", "backend/")
+
+
+def leaks_of_ours(report):
+    """From a LeakSanitizer @report: the leaks with a frame of our code other than
+    the main loop's (main, gui_app_run), and the number of the others."""
+    ours, theirs = [], 0
+    for block in re.split(r"\n(?=[#\s]*(?:Direct|Indirect) leak of)", report):
+        if not re.match(r"[#\s]*(Direct|Indirect) leak of", block):
+            continue
+        frames = re.findall(r"#\d+ 0x[0-9a-f]+ in (\S+) (\S+)", block)
+        if any(source.startswith("../") and any(s in source for s in OUR_SOURCES)
+               and function not in ("main", "gui_app_run") for function, source in frames):
+            ours.append(block.strip()[:1500])
+        else:
+            theirs += 1
+    return ours, theirs
 
 
 class Desktop(h.LvTestCase):
@@ -121,15 +142,17 @@ class Desktop(h.LvTestCase):
         env = dict(cls.env, GDK_BACKEND="x11", GSK_RENDERER="cairo", GTK_A11Y="test",
                    NO_AT_BRIDGE="1", XDG_STATE_HOME=os.path.join(cls.home.root, "state"),
                    LIBERVIA_DESKTOP_TEST_SOCKET=cls.socket_path)
-        # Leak checking stays off for the window: at exit LeakSanitizer reports
-        # fontconfig's configuration and font set (kept until exit by design), and
-        # two GLib buffers (16 KiB, 2 x 128 B) whose owners its fast unwinding
-        # does not name. The slow one (fast_unwind_on_malloc=0) names them: the
-        # 16 KiB is GLib's own, allocated by its constructor (_dl_init), the two
-        # 128 B a g_build_filename of libcloudproviders (the file chooser's), both
-        # kept until exit; but under it test_7's login passed its 60 s. ASan's
-        # other checks stay on.
-        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+        # LeakSanitizer on the window (in the sanitizer build), judged by test_8:
+        # GTK, GLib and fontconfig keep memory until exit by design, so a leak
+        # counts only if a frame of our code allocated it. GLib and GTK have no
+        # frame pointers: only the slow unwinder reaches our frames under theirs;
+        # 10 frames of it keep the window quick enough (30 made test_7's login
+        # pass its 60 s). tests/lsan-desktop.supp silences the known library
+        # holders, to keep the report short.
+        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=1:abort_on_error=0"
+                               ":fast_unwind_on_malloc=0:malloc_context_size=10")
+        env["LSAN_OPTIONS"] = "exitcode=0:suppressions=" + os.path.join(
+            h.SOURCE_ROOT, "tests", "lsan-desktop.supp")
         cls.log = open(os.path.join(cls.home.root, "desktop.log"), "a")
         cls.desktop = subprocess.Popen([DESKTOP], env=env, stdout=cls.log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
@@ -163,8 +186,11 @@ class Desktop(h.LvTestCase):
         return self.hook_file.readline().strip()
 
     def log_text(self):
+        """The application's output: its end, or the whole sanitizer report."""
         with open(os.path.join(self.home.root, "desktop.log")) as f:
-            return f.read()[-4000:]
+            text = f.read()
+        start = text.find("ERROR: LeakSanitizer")
+        return text[start:][:40000] if start >= 0 else text[-4000:]
 
     def windows(self):
         return json.loads(self.command("dump"))
@@ -568,11 +594,19 @@ print("MARKER", marker_id, time.time(), flush=True)
     def login(self):
         # 60 s: a backend just activated, under the sanitizers on a loaded machine.
         self.wait_widget("Profile password", timeout=60)
-        self.click("Profile password")
-        self.key("ctrl+a", "BackSpace")
-        self.type("alice-pp")
-        self.key("Return")
-        self.wait_widget("Search contacts", timeout=60)
+        for attempt in range(2):
+            self.click("Profile password")
+            self.key("ctrl+a", "BackSpace")
+            self.type("alice-pp")
+            self.key("Return")
+            try:
+                self.wait_widget("Search contacts", timeout=40)
+                return
+            except AssertionError:
+                # Typed while the page was still being rebuilt (the profile list
+                # coming from a backend just started): the keys went to the old one.
+                if attempt == 1 or self.find("Profile password")[1] is None:
+                    raise
 
     def test_6_network_down_banner(self):
         # The profile's connection goes (as when the network does): the banner says
@@ -609,6 +643,11 @@ print("MARKER", marker_id, time.time(), flush=True)
         self.xdotool("windowfocus", "--sync", wid)
         self.key("ctrl+q")
         self.assertEqual(self.desktop.wait(20), 0, self.log_text())
+        ours, theirs = leaks_of_ours(self.log_text())
+        self.assertEqual(ours, [], "leaks of ours at exit")
+        if theirs:
+            print(f"# test_8_quit: {theirs} leak reports with no frame of ours "
+                  "(libraries' memory kept until exit)", flush=True)
         state = os.path.join(self.home.root, "state", "libervia", "desktop-state.ini")
         with open(state) as f:
             text = f.read()
