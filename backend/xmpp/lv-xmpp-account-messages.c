@@ -324,6 +324,13 @@ has_feature(xmpp_stanza_t *reply, const char *feature)
 static void
 on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
 {
+    if (reply == NULL && g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK)) {
+        /* The stream went first: we do not know yet. A resumed stream asks again
+         * (taking "no archive" would skip this session's catch-up for good). */
+        account->archive_unknown = TRUE;
+        return;
+    }
+    account->archive_unknown = FALSE;
     account->trust_archive = reply != NULL && has_feature(reply, LV_NS_MAM);
     if (account->trust_archive) {
         lv_xmpp_mam_start_catch_up(account);
@@ -331,6 +338,18 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
     }
     g_message("%s: our server keeps no archive (MAM): no catch-up", account->profile);
     flush_outbox(account);
+}
+
+/* Whether our server archives: its answer starts the catch-up or flushes the outbox. */
+static void
+ask_own_disco(LvXmppAccount *account)
+{
+    xmpp_stanza_t *disco = lv_xmpp_iq_new(account, "get", account->own_bare);
+
+    account->archive_unknown = TRUE;
+    lv_xmpp_add_child(disco, "query", NS_DISCO_INFO);
+    lv_xmpp_iq_request(account, disco, on_own_disco, NULL, NULL);
+    xmpp_stanza_release(disco);
 }
 
 void
@@ -345,10 +364,7 @@ lv_xmpp_messages_session_started(LvXmppAccount *account)
     lv_xmpp_add_child(carbons, "enable", LV_NS_CARBONS);
     lv_xmpp_iq_request(account, carbons, on_carbons, NULL, NULL);
     xmpp_stanza_release(carbons);
-    xmpp_stanza_t *disco = lv_xmpp_iq_new(account, "get", account->own_bare);
-    lv_xmpp_add_child(disco, "query", NS_DISCO_INFO);
-    lv_xmpp_iq_request(account, disco, on_own_disco, NULL, NULL);
-    xmpp_stanza_release(disco);
+    ask_own_disco(account);
 }
 
 void
@@ -357,7 +373,9 @@ lv_xmpp_messages_session_resumed(LvXmppAccount *account)
     xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
     /* libstrophe sent again what the server had not acked; the outbox adds what was
      * written while the stream was away (never given to libstrophe). */
-    if (account->trust_archive && !account->caught_up)
+    if (account->archive_unknown)
+        ask_own_disco(account); /* its answer starts the catch-up, or the outbox */
+    else if (account->trust_archive && !account->caught_up)
         lv_xmpp_mam_start_catch_up(
                 account); /* the lost stream cut it short: the outbox follows it */
     else

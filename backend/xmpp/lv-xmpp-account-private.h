@@ -52,15 +52,16 @@ struct _LvXmppAccount {
 
     const LvXmppStoreFuncs *store_funcs; /* thread (set before the first connection) */
     gpointer store;                      /* thread */
-    GPtrArray *batch;       /* thread: LvXmppMessage* parsed in this turn, not yet stored */
-    GSource *retry;         /* thread: a failed store is tried again */
-    GPtrArray *mam_queries; /* thread: LvXmppMamQuery* in flight (owned strings) */
-    gboolean trust_archive; /* thread: our server archives (its stanza-ids count) */
-    gboolean catching_up;   /* thread: MAM catch-up of this session not finished */
-    gboolean caught_up;     /* thread: the catch-up of this session finished */
-    GHashTable *sent;       /* thread: uids sent in this session */
-    GPtrArray *unconfirmed; /* thread: uids sent, not yet confirmed by a ping */
-    gboolean confirming;    /* thread: a confirmation ping is in flight */
+    GPtrArray *batch;         /* thread: LvXmppMessage* parsed in this turn, not yet stored */
+    GSource *retry;           /* thread: a failed store is tried again */
+    GPtrArray *mam_queries;   /* thread: LvXmppMamQuery* in flight (owned strings) */
+    gboolean trust_archive;   /* thread: our server archives (its stanza-ids count) */
+    gboolean catching_up;     /* thread: MAM catch-up of this session not finished */
+    gboolean caught_up;       /* thread: the catch-up of this session finished */
+    gboolean archive_unknown; /* thread: our disco#info went unanswered with the stream */
+    GHashTable *sent;         /* thread: uids sent in this session */
+    GPtrArray *unconfirmed;   /* thread: uids sent, not yet confirmed by a ping */
+    gboolean confirming;      /* thread: a confirmation ping is in flight */
 
     /* Requests to us, discovery, the session as the main context sees it. */
     GHashTable *iq_handlers; /* thread: "type namespace" → route of requests (lv-xmpp-iq.c) */

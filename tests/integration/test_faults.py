@@ -89,6 +89,22 @@ class Faults(lvfaults.FaultCase):
     def pending(self):
         return self.query("SELECT count(*) FROM history WHERE state = 'pending'")[0][0]
 
+    def test_R3b_cuts_as_sessions_start(self):
+        """R3 variant b: each new connection cut as soon as it is up, before the
+        server has answered what the session start asks (stream management, the
+        archive's disco): nothing lost or doubled once the path stays up."""
+        count = max(lvfaults.BURST // 2, 500)
+        self.warm_up()
+        burst = self.burst(count)
+        self.wait_stored(burst.tag, 1)
+        for _ in range(lvfaults.CUTS * 2):
+            self.proxy.cut()
+            h.wait_for(lambda: not self.bridge.connected(), 10, 0.01, "the loss seen")
+            self.wait_reconnected()
+        burst.wait()
+        self.assert_exactly_once(burst.tag, count)
+        self.report(f"{lvfaults.CUTS * 2} cuts as sessions started, {count} messages all once")
+
     def test_R3_cuts_during_burst_resumed(self):
         """R3: the TCP path cut CUTS times mid-burst: resumed each time (bound
         resource unchanged), nothing lost or doubled."""
