@@ -324,6 +324,12 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
 
     if (state == NULL)
         return;
+    if (reply == NULL && g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK)) {
+        /* The stream went first: unknown still (not "no PEP", which would send
+         * this session's changes to the wrong storage); a resumed stream asks again. */
+        state->pep = PEP_UNKNOWN;
+        return;
+    }
     state->pep = has_feature(reply, LV_NS_BOOKMARKS2_COMPAT) ? PEP_YES : PEP_NO;
     g_info("%s: bookmarks kept in %s", account->profile,
            state->pep == PEP_YES ? "PEP (XEP-0402)" : "private XML storage (XEP-0048)");
@@ -333,6 +339,17 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
         Waiting *w = waiting->pdata[i];
         w->func(account, w->data);
     }
+}
+
+static void
+ask_pep_support(LvXmppAccount *account)
+{
+    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", account->own_bare);
+
+    state_of(account)->pep = PEP_ASKING;
+    lv_xmpp_add_child(iq, "query", LV_NS_DISCO_INFO);
+    lv_xmpp_iq_request(account, iq, on_own_disco, NULL, NULL);
+    xmpp_stanza_release(iq);
 }
 
 /* Runs @func once the PEP support is known (now if it is). */
@@ -351,13 +368,8 @@ when_ready(LvXmppAccount *account, ReadyFunc func, gpointer data, GDestroyNotify
         return;
     }
     g_ptr_array_add(state->waiting, waiting);
-    if (state->pep == PEP_ASKING)
-        return;
-    state->pep = PEP_ASKING;
-    xmpp_stanza_t *iq = lv_xmpp_iq_new(account, "get", account->own_bare);
-    lv_xmpp_add_child(iq, "query", LV_NS_DISCO_INFO);
-    lv_xmpp_iq_request(account, iq, on_own_disco, NULL, NULL);
-    xmpp_stanza_release(iq);
+    if (state->pep != PEP_ASKING)
+        ask_pep_support(account);
 }
 
 /* ---- session ---- */
@@ -370,6 +382,8 @@ on_session_bookmarks(LvXmppAccount *account, GPtrArray *bookmarks, xmpp_stanza_t
 
     if (state == NULL)
         return;
+    if (g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK))
+        return; /* lost with the stream: a resumed one fetches again */
     if (error != NULL)
         g_message("%s: no bookmarks from the server: %s", account->profile, error->message);
     else if (state->pep != PEP_YES)
@@ -412,8 +426,17 @@ lv_xmpp_bookmarks_session_started(LvXmppAccount *account)
 void
 lv_xmpp_bookmarks_session_resumed(LvXmppAccount *account)
 {
-    if (account->bookmarks != NULL)
-        add_handlers(account);
+    Bookmarks *state = state_of(account);
+
+    if (state == NULL)
+        return;
+    add_handlers(account);
+    /* What the session's start asked and lost with the stream is asked again (the
+     * requests failed at the loss, whatever the server still answers). */
+    if (state->pep == PEP_UNKNOWN && state->waiting->len > 0)
+        ask_pep_support(account);
+    else if (state->autojoin_pending && !state->remote_known && state->pep != PEP_ASKING)
+        fetch_session_bookmarks(account, NULL);
 }
 
 void
