@@ -382,7 +382,8 @@ on_session_bookmarks(LvXmppAccount *account, GPtrArray *bookmarks, xmpp_stanza_t
 
     if (state == NULL)
         return;
-    if (g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK))
+    if (g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK) ||
+        g_error_matches(error, LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED))
         return; /* lost with the stream: a resumed one fetches again */
     if (error != NULL)
         g_message("%s: no bookmarks from the server: %s", account->profile, error->message);

@@ -62,10 +62,23 @@ def at_teardown(fn):
     _cleanups.append(fn)
 
 
+def _mark_killed(proc):
+    """Notes in the wrapper's log of @proc (valgrind's --log-file) that the test kills
+    it on purpose: tools/valgrind-logs then expects no summary from it."""
+    for arg in WRAPPER:
+        if arg.startswith("--log-file="):
+            path = arg[len("--log-file="):].replace("%p", str(proc.pid))
+            if os.path.exists(path):
+                with open(path, "a", encoding="utf-8") as f:
+                    f.write("\n== killed on purpose by the test (SIGKILL) ==\n")
+
+
 def kill_group(proc, sig=signal.SIGTERM, timeout=5):
     """Stops @proc and its process group; SIGKILL after @timeout seconds."""
     if proc is None or proc.poll() is not None:
         return
+    if sig == signal.SIGKILL:
+        _mark_killed(proc)
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
