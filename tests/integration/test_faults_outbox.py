@@ -33,18 +33,23 @@ class Outbox(lvfaults.FaultCase):
     def at_bob(self, peer, tag):
         return [b for b in peer.received() if b.startswith(f"{tag} ")]
 
-    def test_R15_lost_confirmation_not_sent_again(self):
-        """R15 (focused): pending messages that the server has, behind the catch-up
-        point, are marked sent by the next session's catch-up and never sent again."""
+    def send_confirmed(self, prefix, timeout, what):
+        """COUNT messages of a new tag sent to bob's peer, received there and marked
+        sent here within @timeout s; returns (peer, tag)."""
         self.warm_up()
         peer = h.Peer(self.prosody, self.bob, "bob-pw")
-        tag = f"out{self.rng.randrange(1 << 30):x}"
+        tag = f"{prefix}{self.rng.randrange(1 << 30):x}"
         for i in range(COUNT):
             self.send(f"{tag} {i}")
         h.wait_for(lambda: len(self.at_bob(peer, tag)) >= COUNT, 60, 0.05,
                    f"{COUNT} messages at bob")
-        h.wait_for(lambda: self.ours(tag).count(("sent",)) == COUNT, 60, 0.05,
-                   "our messages confirmed")
+        h.wait_for(lambda: self.ours(tag).count(("sent",)) == COUNT, timeout, 0.05, what)
+        return peer, tag
+
+    def test_R15_lost_confirmation_not_sent_again(self):
+        """R15 (focused): pending messages that the server has, behind the catch-up
+        point, are marked sent by the next session's catch-up and never sent again."""
+        peer, tag = self.send_confirmed("out", 60, "our messages confirmed")
         # The peer's messages, archived after ours: they move the catch-up point.
         point = self.catch_up_point()
         burst = self.burst(5)
@@ -85,15 +90,7 @@ class NoPing(Outbox):
     def test_R15_ping_unavailable_still_confirms(self):
         """The error answer to the confirmation ping still comes after our messages:
         they are marked sent, not put back and pinged for again at once (a loop)."""
-        self.warm_up()
-        peer = h.Peer(self.prosody, self.bob, "bob-pw")
-        tag = f"np{self.rng.randrange(1 << 30):x}"
-        for i in range(COUNT):
-            self.send(f"{tag} {i}")
-        h.wait_for(lambda: len(self.at_bob(peer, tag)) >= COUNT, 60, 0.05,
-                   f"{COUNT} messages at bob")
-        h.wait_for(lambda: self.ours(tag).count(("sent",)) == COUNT, 30, 0.05,
-                   "our messages confirmed by the service-unavailable answer")
+        self.send_confirmed("np", 30, "our messages confirmed by the service-unavailable answer")
         self.report(f"{COUNT} messages confirmed by a server without ping")
 
 

@@ -751,20 +751,32 @@ test_full_disk_no_partial_row(Fixture *fixture, gconstpointer data)
     g_assert_cmpuint(search_count(fixture, "small"), ==, 1);
 }
 
+/* Inside the caller's transaction: "before" written, then a row that fails after its
+ * history row is written (as a full disk would make it), the failure checked. */
 static void
-test_failure_in_caller_transaction(Fixture *fixture, gconstpointer data)
+write_then_fail(Fixture *fixture)
 {
     g_autoptr(GError) error = NULL;
-    LvHistoryRow *bad = message(ALICE, ME, 2, "boom");
-    g_autoptr(LvHistoryRow) owned = bad;
+    g_autoptr(LvHistoryRow) bad = message(ALICE, ME, 2, "boom");
 
-    /* A failure after the history row is written, as a full disk would cause. */
-    exec_sql(fixture, "CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON history_message "
-                      "WHEN new.message = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
-    g_assert_true(lv_storage_begin(fixture->storage, NULL));
     g_free(add(fixture, message(ALICE, ME, 1, "before"), TRUE));
     g_assert_null(lv_storage_history_add(fixture->storage, fixture->profile, bad, NULL, &error));
     g_assert_error(error, LV_ERROR, LV_ERROR_DATABASE);
+}
+
+static void
+arm_failure(Fixture *fixture)
+{
+    exec_sql(fixture, "CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON history_message "
+                      "WHEN new.message = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+}
+
+static void
+test_failure_in_caller_transaction(Fixture *fixture, gconstpointer data)
+{
+    arm_failure(fixture);
+    g_assert_true(lv_storage_begin(fixture->storage, NULL));
+    write_then_fail(fixture);
     g_free(add(fixture, message(ALICE, ME, 3, "after"), TRUE));
     g_assert_true(lv_storage_commit(fixture->storage, NULL));
 
@@ -780,16 +792,11 @@ test_failure_in_caller_transaction(Fixture *fixture, gconstpointer data)
 static void
 test_failure_in_batch(Fixture *fixture, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    LvHistoryRow *bad = message(ALICE, ME, 2, "boom");
-    g_autoptr(LvHistoryRow) owned = bad;
+    g_autoptr(LvHistoryRow) bad = message(ALICE, ME, 2, "boom");
 
-    exec_sql(fixture, "CREATE TEMP TRIGGER fail_boom BEFORE INSERT ON history_message "
-                      "WHEN new.message = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    arm_failure(fixture);
     g_assert_true(lv_storage_begin_batch(fixture->storage, NULL));
-    g_free(add(fixture, message(ALICE, ME, 1, "before"), TRUE));
-    g_assert_null(lv_storage_history_add(fixture->storage, fixture->profile, bad, NULL, &error));
-    g_assert_error(error, LV_ERROR, LV_ERROR_DATABASE);
+    write_then_fail(fixture);
     lv_storage_rollback(fixture->storage);
     g_assert_cmpint(count(fixture, "SELECT count(*) FROM history"), ==, 0);
     g_assert_cmpint(count(fixture, "SELECT count(*) FROM history_message"), ==, 0);
