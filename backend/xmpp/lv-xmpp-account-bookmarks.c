@@ -324,7 +324,7 @@ on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
 
     if (state == NULL)
         return;
-    if (reply == NULL && g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK)) {
+    if (reply == NULL && lv_xmpp_iq_lost_with_stream(error)) {
         /* The stream went first: unknown still (not "no PEP", which would send
          * this session's changes to the wrong storage); a resumed stream asks again. */
         state->pep = PEP_UNKNOWN;
@@ -382,8 +382,7 @@ on_session_bookmarks(LvXmppAccount *account, GPtrArray *bookmarks, xmpp_stanza_t
 
     if (state == NULL)
         return;
-    if (g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK) ||
-        g_error_matches(error, LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED))
+    if (lv_xmpp_iq_lost_with_stream(error))
         return; /* lost with the stream: a resumed one fetches again */
     if (error != NULL)
         g_message("%s: no bookmarks from the server: %s", account->profile, error->message);

@@ -324,7 +324,7 @@ has_feature(xmpp_stanza_t *reply, const char *feature)
 static void
 on_own_disco(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
 {
-    if (reply == NULL && g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK)) {
+    if (reply == NULL && lv_xmpp_iq_lost_with_stream(error)) {
         /* The stream went first: we do not know yet. A resumed stream asks again
          * (taking "no archive" would skip this session's catch-up for good). */
         account->archive_unknown = TRUE;

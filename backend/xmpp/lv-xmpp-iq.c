@@ -216,6 +216,13 @@ lv_xmpp_iq_request(LvXmppAccount *account, xmpp_stanza_t *iq, LvXmppIqFunc func,
     xmpp_send(account->conn, iq);
 }
 
+gboolean
+lv_xmpp_iq_lost_with_stream(const GError *error)
+{
+    return g_error_matches(error, LV_ERROR, LV_ERROR_NETWORK) ||
+           g_error_matches(error, LV_ERROR, LV_ERROR_PROFILE_NOT_CONNECTED);
+}
+
 void
 lv_xmpp_iq_fail_all(LvXmppAccount *account)
 {

@@ -76,6 +76,10 @@ gboolean lv_xmpp_iq_reply_sender_ok(const char *from, const char *to, const char
 /* The error code for an error reply's RFC 6120 @condition (see LvXmppIqFunc). */
 int lv_xmpp_iq_error_code(const char *condition);
 
+/* TRUE if @error means the request went with the stream, unanswered (the session
+ * ended first, or we were not connected): a resumed stream may ask again. */
+gboolean lv_xmpp_iq_lost_with_stream(const GError *error);
+
 /* Fails every request still waiting (the session ended). */
 void lv_xmpp_iq_fail_all(LvXmppAccount *account);
 
