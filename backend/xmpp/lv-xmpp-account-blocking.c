@@ -175,8 +175,11 @@ void
 lv_xmpp_blocking_session_started(LvXmppAccount *account)
 {
     lv_xmpp_iq_handle(account, LV_NS_BLOCKING, "set", on_push);
-    if (account->resumed && account->blocking != NULL)
-        return; /* the server kept our session: the pushes kept the list current */
+    /* The server kept our session: the pushes kept the list current, unless its
+     * fetch went with the stream. */
+    if (account->resumed && account->blocking != NULL &&
+        state_of(account)->support != SUPPORT_UNKNOWN)
+        return;
     g_clear_pointer(&account->blocking, blocking_free);
     Blocking *state = g_new0(Blocking, 1);
     state->blocked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

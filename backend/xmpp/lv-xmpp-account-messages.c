@@ -303,8 +303,20 @@ lv_xmpp_messages_caught_up(LvXmppAccount *account)
 static void
 on_carbons(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
 {
-    if (reply == NULL)
+    /* Lost with the stream: a resumed one asks again (enabling twice is harmless). */
+    account->carbons_unknown = reply == NULL && lv_xmpp_iq_lost_with_stream(error);
+    if (reply == NULL && !account->carbons_unknown)
         g_message("%s: carbons not enabled: %s", account->profile, error->message);
+}
+
+static void
+enable_carbons(LvXmppAccount *account)
+{
+    xmpp_stanza_t *carbons = lv_xmpp_iq_new(account, "set", NULL);
+
+    lv_xmpp_add_child(carbons, "enable", LV_NS_CARBONS);
+    lv_xmpp_iq_request(account, carbons, on_carbons, NULL, NULL);
+    xmpp_stanza_release(carbons);
 }
 
 static gboolean
@@ -360,10 +372,7 @@ lv_xmpp_messages_session_started(LvXmppAccount *account)
     g_clear_pointer(&account->sent, g_hash_table_unref);
     g_clear_pointer(&account->unconfirmed, g_ptr_array_unref);
     xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
-    xmpp_stanza_t *carbons = lv_xmpp_iq_new(account, "set", NULL);
-    lv_xmpp_add_child(carbons, "enable", LV_NS_CARBONS);
-    lv_xmpp_iq_request(account, carbons, on_carbons, NULL, NULL);
-    xmpp_stanza_release(carbons);
+    enable_carbons(account);
     ask_own_disco(account);
 }
 
@@ -371,6 +380,8 @@ void
 lv_xmpp_messages_session_resumed(LvXmppAccount *account)
 {
     xmpp_handler_add(account->conn, on_message, NULL, "message", NULL, account);
+    if (account->carbons_unknown)
+        enable_carbons(account);
     /* libstrophe sent again what the server had not acked; the outbox adds what was
      * written while the stream was away (never given to libstrophe). */
     if (account->archive_unknown)

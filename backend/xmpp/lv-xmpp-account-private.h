@@ -59,6 +59,7 @@ struct _LvXmppAccount {
     gboolean catching_up;     /* thread: MAM catch-up of this session not finished */
     gboolean caught_up;       /* thread: the catch-up of this session finished */
     gboolean archive_unknown; /* thread: our disco#info went unanswered with the stream */
+    gboolean carbons_unknown; /* thread: our carbons enable went unanswered with the stream */
     GHashTable *sent;         /* thread: uids sent in this session */
     GPtrArray *unconfirmed;   /* thread: uids sent, not yet confirmed by a ping */
     gboolean confirming;      /* thread: a confirmation ping is in flight */
@@ -73,6 +74,7 @@ struct _LvXmppAccount {
     char *roster_ver;           /* thread: the version the main context keeps, NULL: none */
     gboolean features_seen;     /* thread: the features of the authenticated stream were read */
     gboolean roster_versioning; /* thread: and they offer roster versioning */
+    gboolean roster_unknown;    /* thread: the session's roster get went with the stream */
 
     gpointer bookmarks; /* thread: bookmarks of the session (lv-xmpp-account-bookmarks.c) */
     gpointer blocking;  /* thread: the blocklist of the session (lv-xmpp-account-blocking.c) */
@@ -135,8 +137,9 @@ void lv_xmpp_session_ended(LvXmppAccount *account, gboolean resumable);
 
 /* Roster and presence (lv-xmpp-account-roster.c). */
 void lv_xmpp_roster_session_started(LvXmppAccount *account);
-/* Only the handlers (a resumed stream). */
-void lv_xmpp_roster_add_handlers(LvXmppAccount *account);
+/* A resumed stream: the handlers, and the roster get again if it went with the lost
+ * stream (the available presence waits for its answer). */
+void lv_xmpp_roster_session_resumed(LvXmppAccount *account);
 /* A new connection with @settings: what it knows of the roster version. */
 void lv_xmpp_roster_connecting(LvXmppAccount *account, const LvXmppSettings *settings);
 /* Reads libstrophe's log line @msg of @area for the stream features. */

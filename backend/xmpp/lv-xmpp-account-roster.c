@@ -79,6 +79,14 @@ on_roster_result(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *err
 {
     RosterFetch *fetch = user_data;
 
+    if (fetch->request_id == NULL && reply == NULL && lv_xmpp_iq_lost_with_stream(error)) {
+        /* A resumed stream asks again: without an answer, no presence would go out
+         * for the rest of the session. */
+        g_info("%s: the roster get went with the stream", account->profile);
+        return;
+    }
+    if (fetch->request_id == NULL)
+        account->roster_unknown = FALSE;
     if (reply != NULL)
         post_roster(account, fetch, reply);
     else
@@ -110,6 +118,8 @@ request_roster(LvXmppAccount *account, const char *ver, const char *request_id)
     RosterFetch *fetch = g_new0(RosterFetch, 1);
 
     fetch->request_id = g_strdup(request_id);
+    if (request_id == NULL)
+        account->roster_unknown = TRUE;
     if (account->roster_versioning || !account->features_seen) {
         fetch->sent_ver = g_strdup(ver != NULL ? ver : "");
         xmpp_stanza_set_attribute(query, "ver", fetch->sent_ver);
@@ -142,8 +152,8 @@ on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     return 1;
 }
 
-void
-lv_xmpp_roster_add_handlers(LvXmppAccount *account)
+static void
+add_handlers(LvXmppAccount *account)
 {
     lv_xmpp_iq_handle(account, LV_NS_ROSTER, "set", on_roster_push);
     xmpp_handler_add(account->conn, on_presence, NULL, "presence", NULL, account);
@@ -152,8 +162,16 @@ lv_xmpp_roster_add_handlers(LvXmppAccount *account)
 void
 lv_xmpp_roster_session_started(LvXmppAccount *account)
 {
-    lv_xmpp_roster_add_handlers(account);
+    add_handlers(account);
     request_roster(account, account->roster_ver, NULL);
+}
+
+void
+lv_xmpp_roster_session_resumed(LvXmppAccount *account)
+{
+    add_handlers(account);
+    if (account->roster_unknown)
+        request_roster(account, account->roster_ver, NULL);
 }
 
 void

@@ -22,14 +22,16 @@ lv_xmpp_session_started(LvXmppAccount *account)
     lv_xmpp_muc_session_started(account);
 }
 
-/* The server kept our session: only what lives on the connection is set again. */
+/* The server kept our session: what lives on the connection is set again, and what
+ * the session start asked and the lost stream left unanswered is asked again (the
+ * answers the server sends again carry ids nobody waits for any more). */
 void
 lv_xmpp_session_resumed(LvXmppAccount *account)
 {
     lv_xmpp_iq_session_started(account);
     lv_xmpp_disco_session_started(account);
     lv_xmpp_info_session_started(account);
-    lv_xmpp_roster_add_handlers(account);
+    lv_xmpp_roster_session_resumed(account);
     lv_xmpp_messages_session_resumed(account);
     lv_xmpp_bookmarks_session_resumed(account);
     lv_xmpp_blocking_session_started(account); /* its push route lives on the connection */

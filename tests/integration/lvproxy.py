@@ -1,12 +1,20 @@
 """A loopback TCP proxy for fault injection: sits between our backend and Prosody
 and can cut every connection at once, black-hole them (bytes stop flowing, the
 sockets stay open, as on a dead network), or delay them."""
+import re
 import select
 import socket
 import threading
 import time
 
 import lvharness as h
+
+STANZAS = (b"<iq ", b"<message ", b"<presence ")
+
+
+def strip_starttls(data):
+    """A tamper rewrite (Proxy.rewrite): the server's STARTTLS offer taken out."""
+    return re.sub(rb"<starttls[^>]*?(/>|>.*?</starttls>)", b"", data, flags=re.S)
 
 
 class Proxy:
@@ -25,6 +33,9 @@ class Proxy:
         # A tamper mode: a function (bytes → bytes) applied to what the server sends
         # (the stream before STARTTLS is clear text, e.g. to strip <starttls/>).
         self.rewrite = None
+        # Bytes: the next stanza of the server that holds them is not delivered, and
+        # the connection is reset just before it (one shot; the stream is then plain).
+        self.cut_before = None
         self.from_client = bytearray()  # every byte the client sent, for assertions
         self.accepted = 0
         self.stale = set()       # client sockets of a path that is gone (relisten)
@@ -74,6 +85,12 @@ class Proxy:
                     if sock is client:
                         with self.lock:
                             self.from_client += data
+                    elif self.cut_before is not None and self.cut_before in data:
+                        at = data.find(self.cut_before)
+                        self.cut_before = None
+                        start = max(data.rfind(tag, 0, at) for tag in STANZAS)
+                        client.sendall(data[:max(start, 0)])
+                        return  # finally: both sides closed, as a reset would
                     elif self.rewrite is not None:
                         data = self.rewrite(data)
                     peers[sock].sendall(data)

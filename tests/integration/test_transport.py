@@ -192,10 +192,7 @@ class Transport(TransportCase):
 
     def test_T4_stripped_starttls_refused_before_auth(self):
         self.serve()
-
-        def strip(data):
-            return re.sub(rb"<starttls[^>]*?(/>|>.*?</starttls>)", b"", data, flags=re.S)
-        self.proxy.rewrite = strip
+        self.proxy.rewrite = lvproxy.strip_starttls
         r = self.connect(code=4)
         self.assertEqual(h.gdbus_call(self.env, "isConnected", "alice").stdout.strip(),
                          "(false,)")
