@@ -279,6 +279,12 @@ on_scroll_key(GtkEventControllerKey *controller, guint keyval, guint keycode, Gd
     else
         return FALSE;
     gtk_adjustment_set_value(adj, value); /* clamped to the list */
+    /* The key wins over a correction still to come for rows just added: that one
+     * was worked out from where the view was before it (the key can come first,
+     * events go before idles), and it would put the view back there. */
+    g_clear_handle_id(&chat->scroll_idle, g_source_remove);
+    if (chat->upper_before > 0)
+        chat->value_before = gtk_adjustment_get_value(adj);
     chat->stick = at_bottom(chat);
     if (gtk_adjustment_get_value(adj) <= gtk_adjustment_get_lower(adj))
         load_history(chat);
