@@ -33,6 +33,10 @@ typedef struct {
     char *subject;
     gint64 last_seen; /* g_get_monotonic_time() of its last stanza to us */
     gboolean pinging;
+    gboolean was_in;       /* joined once: shown as joined to the frontends */
+    guint rejoin_tries;    /* rejoins refused in a row for a passing reason */
+    GSource *rejoin_timer; /* the next of them (lv-xmpp-account-muc-rejoin.c) */
+    gboolean rejoin_due;   /* its time came out of session: at the resumption */
 } Room;
 
 typedef struct {
@@ -57,5 +61,17 @@ GVariant *lv_xmpp_muc_join_answer(LvXmppAccount *account, gboolean already, GVar
 void lv_xmpp_muc_send_join(LvXmppAccount *account, Room *room);
 /* Answers the join's caller with @error (taken) and forgets @room. */
 void lv_xmpp_muc_fail_join(LvXmppAccount *account, Room *room, GError *error);
+/* Joins @room again now, from scratch (a new session, a room that lost us). */
+void lv_xmpp_muc_rejoin(LvXmppAccount *account, Room *room);
+/* For a join nobody waits for (a rejoin, an autojoin) refused with @condition, a
+ * passing one: tries again later, with a growing delay, and TRUE; FALSE: it is a
+ * refusal to act on (or we tried long enough). */
+gboolean lv_xmpp_muc_rejoin_later(LvXmppAccount *account, Room *room, const char *condition);
+/* @room took us out but may take us back: joined again after a short delay. */
+void lv_xmpp_muc_rejoin_soon(LvXmppAccount *account, Room *room);
+/* The stream resumed: the rejoins whose time came meanwhile. */
+void lv_xmpp_muc_rejoin_resumed(LvXmppAccount *account);
+/* Stops a later rejoin of @room, if one is set. */
+void lv_xmpp_muc_rejoin_cancel(Room *room);
 
 G_END_DECLS

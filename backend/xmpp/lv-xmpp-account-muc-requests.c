@@ -126,6 +126,12 @@ do_join(Ask *ask)
         g_variant_unref(args);
         return;
     }
+    if (room != NULL && room->rejoin_timer != NULL && room->request_id == NULL) {
+        /* Waiting to try a rejoin again: the user's join is that try, now. */
+        room->request_id = g_steal_pointer(&ask->request_id);
+        lv_xmpp_muc_rejoin(account, room);
+        return;
+    }
     if (room != NULL) {
         answer(ask, NULL,
                g_error_new(LV_ERROR, LV_ERROR_CONFLICT, "a join of %s is already in progress",

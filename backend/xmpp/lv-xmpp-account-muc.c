@@ -75,6 +75,7 @@ lv_xmpp_muc_room_free(gpointer data)
     g_free(room->password);
     g_free(room->request_id);
     g_free(room->since);
+    lv_xmpp_muc_rejoin_cancel(room);
     g_hash_table_unref(room->occupants);
     g_free(room->subject);
     g_free(room);
@@ -206,7 +207,11 @@ lv_xmpp_muc_fail_join(LvXmppAccount *account, Room *room, GError *error)
         lv_xmpp_account_post(account, LV_XMPP_EVENT_REPLY, room->request_id, NULL, error);
     else
         g_error_free(error);
+    /* A room we were in was still shown as joined: it is not any more. */
+    g_autofree char *left = room->was_in ? g_strdup(room->jid) : NULL;
     forget_room(account, room);
+    if (left != NULL)
+        lv_xmpp_muc_post_signal(account, "mucRoomLeft", g_variant_new("(s)", left));
 }
 
 static void
@@ -232,15 +237,6 @@ unlock_instant(LvXmppAccount *account, Room *room)
 }
 
 static void
-rejoin(LvXmppAccount *account, Room *room)
-{
-    room->state = ROOM_JOINING;
-    room->retries = 0;
-    g_hash_table_remove_all(room->occupants);
-    lv_xmpp_muc_send_join(account, room);
-}
-
-static void
 on_self_pong(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, gpointer user_data)
 {
     const char *jid = user_data;
@@ -259,7 +255,7 @@ on_self_pong(LvXmppAccount *account, xmpp_stanza_t *reply, const GError *error, 
     g_message("%s: self-ping in %s failed (%s): joining again", account->profile, room->jid,
               error->message);
     if (room->state == ROOM_JOINED)
-        rejoin(account, room);
+        lv_xmpp_muc_rejoin(account, room);
 }
 
 static void
@@ -347,6 +343,8 @@ static void
 joined(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
 {
     room->state = ROOM_JOINED;
+    room->was_in = TRUE;
+    room->rejoin_tries = 0;
     if (g_strcmp0(room->nick, presence->nick) != 0) { /* 210: the room chose */
         g_free(room->nick);
         room->nick = g_strdup(presence->nick);
@@ -392,6 +390,8 @@ on_join_error(LvXmppAccount *account, Room *room, const LvXmppMucPresence *prese
         lv_xmpp_muc_send_join(account, room);
         return;
     }
+    if (lv_xmpp_muc_rejoin_later(account, room, condition))
+        return;
     int code = g_str_equal(condition, "conflict")         ? LV_ERROR_CONFLICT
                : g_str_equal(condition, "not-authorized") ? LV_ERROR_PERMISSION
                : g_str_equal(condition, "forbidden")      ? LV_ERROR_PERMISSION
@@ -446,6 +446,7 @@ self_left(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
                       : (codes & LV_MUC_STATUS_BANNED)        ? "we were banned"
                       : (codes & LV_MUC_STATUS_KICKED)        ? "we were kicked"
                       : (codes & LV_MUC_STATUS_REMOVED)       ? "we were removed"
+                      : (codes & LV_MUC_STATUS_SHUTDOWN)      ? "the service is shutting down"
                       : (codes & LV_MUC_STATUS_REMOVED_ERROR) ? "the room lost us"
                                                               : "we left";
 
@@ -458,10 +459,12 @@ self_left(LvXmppAccount *account, Room *room, const LvXmppMucPresence *presence)
                                           room->jid, why));
         return;
     }
-    /* A room that lost us by error may take us back; removals are final. */
-    if ((codes & LV_MUC_STATUS_REMOVED_ERROR) && !(codes & LV_MUC_STATUS_REMOVED) &&
+    /* A room that lost us by error, or whose service shuts down, may take us back:
+     * joined again a little later (what caused it may last a moment, and the
+     * stream may be ending too: then the next session joins it). Removals are final. */
+    if ((codes & LV_MUC_STATUS_TAKES_BACK) && !(codes & LV_MUC_STATUS_REMOVED) &&
         !presence->destroyed) {
-        rejoin(account, room);
+        lv_xmpp_muc_rejoin_soon(account, room);
         return;
     }
     g_autofree char *jid = g_strdup(room->jid);
@@ -632,8 +635,26 @@ lv_xmpp_muc_session_started(LvXmppAccount *account)
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         Room *room = value;
         g_info("%s: joining %s again (new session)", account->profile, room->jid);
-        rejoin(account, room);
+        lv_xmpp_muc_rejoin(account, room);
     }
+}
+
+void
+lv_xmpp_muc_session_resumed(LvXmppAccount *account)
+{
+    GHashTableIter iter;
+    gpointer value = NULL;
+
+    if (account->muc == NULL)
+        return;
+    g_hash_table_iter_init(&iter, lv_xmpp_muc_state(account)->rooms);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        if (((Room *)value)->state == ROOM_JOINED) {
+            arm_self_ping(account);
+            break;
+        }
+    }
+    lv_xmpp_muc_rejoin_resumed(account);
 }
 
 void

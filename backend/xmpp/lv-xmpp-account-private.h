@@ -209,6 +209,8 @@ void lv_xmpp_identity_decorate_presence(LvXmppAccount *account, xmpp_stanza_t *p
 /* Multi-user chat (lv-xmpp-account-muc.c). */
 void lv_xmpp_muc_session_started(LvXmppAccount *account);
 void lv_xmpp_muc_session_ended(LvXmppAccount *account, gboolean resumable);
+/* The rooms stayed joined: their self-pings start again, with the rejoins due. */
+void lv_xmpp_muc_session_resumed(LvXmppAccount *account);
 void lv_xmpp_muc_finalize(LvXmppAccount *account);
 /* TRUE if the presence @stanza is a room's (then it was handled here and is not a
  * contact's). */

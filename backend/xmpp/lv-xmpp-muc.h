@@ -31,7 +31,9 @@ typedef enum {
 /* Any of these: the occupant no longer is in the room, and may not simply rejoin. */
 #define LV_MUC_STATUS_REMOVED                                                                      \
     (LV_MUC_STATUS_KICKED | LV_MUC_STATUS_BANNED | LV_MUC_STATUS_REMOVED_AFFILIATION |             \
-     LV_MUC_STATUS_REMOVED_MEMBERS_ONLY | LV_MUC_STATUS_SHUTDOWN)
+     LV_MUC_STATUS_REMOVED_MEMBERS_ONLY)
+/* Any of these (and none of the above): out, but the room may take us back later. */
+#define LV_MUC_STATUS_TAKES_BACK (LV_MUC_STATUS_SHUTDOWN | LV_MUC_STATUS_REMOVED_ERROR)
 
 /* A presence from a room occupant (plain data carrier). Strings are NULL when
  * absent; JIDs normalised. */
@@ -83,6 +85,9 @@ gboolean lv_xmpp_muc_nick_ok(const char *nick);
 
 /* A human name of a join error @condition ("conflict" → "nickname already in use"). */
 const char *lv_xmpp_muc_error_describe(const char *condition);
+/* TRUE if a join refused with @condition may work later with nothing changed on
+ * our side (the service restarting, the room full): worth trying again. */
+gboolean lv_xmpp_muc_error_is_passing(const char *condition);
 
 /* ---- requests from the main context (lv-xmpp-account-muc.c) ----
  * Each answers with a REPLY event carrying @request_id. */

@@ -37,6 +37,7 @@ lv_xmpp_session_resumed(LvXmppAccount *account)
     lv_xmpp_blocking_session_started(account); /* its push route lives on the connection */
     lv_xmpp_muc_admin_session_started(account);
     lv_xmpp_identity_session_started(account);
+    lv_xmpp_muc_session_resumed(account);
 }
 
 void

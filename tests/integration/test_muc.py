@@ -291,21 +291,82 @@ class Muc(h.LvTestCase):
         monitor = h.BusMonitor(self.env)
         # Prosody drops bob's occupant without a word to him (as a restarted or buggy
         # service would): only a self-ping can tell.
-        out = self.prosody.shell(
-            f'>local r = hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}") '
-            f'local o = r:get_occupant_by_nick("{room}/bob") '
-            'for j in o:each_session() do r._jid_nick[j] = nil end '
-            'r._occupants[o.nick] = nil return "forgotten"')
-        self.assertIn("forgotten", out)
-        known = (f'>return hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}")'
-                 f':get_occupant_by_nick("{room}/bob") ~= nil')
-        h.wait_for(lambda: "true" in self.prosody.shell(known), 10, 0.1, "bob joined again")
+        self.forget_occupant(room, "bob")
+        h.wait_for(lambda: self.knows(room, "bob"), 10, 0.1, "bob joined again")
         # Prosody knows him before his self-presence reaches us: the signal follows.
         monitor.wait("mucRoomJoined", room)
         monitor.stop()
         self.peer.do("say", room, "are you there")
         h.wait_for(lambda: "are you there" in self.bodies(room, "bob"), 10, 0.1,
                    "the room's messages after the rejoin")
+
+    def test_lost_membership_rejoin_refused_for_a_while(self):
+        """R12: the rejoin of a room we were in is refused for a passing reason (here
+        service-unavailable, as for a full room or a MUC service still starting after
+        a restart): tried again with a growing delay (2 s, 4 s…), not given up."""
+        room = f"crowded@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.li("muc", "join", room, "-p", "bob")
+        monitor = h.BusMonitor(self.env)
+        # The room refuses the next two joins, as Prosody refuses any (an error reply
+        # from the room's own join path, priority above its checks).
+        out = self.prosody.shell(
+            '>local st = require "util.stanza" prosody.lv_refused = 0 '
+            f'hosts["{SERVICE}"].events.add_handler("muc-occupant-pre-join", function(e) '
+            f'if e.room.jid == "{room}" and prosody.lv_refused < 2 then '
+            'prosody.lv_refused = prosody.lv_refused + 1 '
+            'e.origin.send(st.error_reply(e.stanza, "wait", "service-unavailable", nil, '
+            'e.room.jid)) return true end end, 100) return "armed"')
+        self.assertIn("armed", out)
+        self.forget_occupant(room, "bob")
+        h.wait_for(lambda: self.knows(room, "bob"), 30, 0.2, "bob joined again")
+        self.assertIn("refused=2", self.prosody.shell(
+            '>return "refused=" .. prosody.lv_refused'))
+        monitor.wait("mucRoomJoined", room)
+        monitor.stop()
+        self.assertNotIn("mucRoomLeft", monitor.text())  # not given up meanwhile
+        self.peer.do("say", room, "welcome back")
+        h.wait_for(lambda: "welcome back" in self.bodies(room, "bob"), 10, 0.1,
+                   "the room's messages after the rejoin")
+
+    def test_lost_by_error_joined_again(self):
+        """R12: the room put us out for an error reply (333, Prosody's kickable
+        errors): joined again a little later (at a server shutdown the stream may be
+        going too: then the next session does it), not forgotten."""
+        room = f"bouncy@{SERVICE}"
+        self.peer.do("join", room, "carol")
+        self.li("muc", "join", room, "-p", "bob")
+        monitor = h.BusMonitor(self.env)
+        out = self.prosody.shell(
+            f'>local st = require "util.stanza" '
+            f'local r = hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}") '
+            f'local o = r:get_occupant_by_nick("{room}/bob") local j = o.jid '
+            f'local e = st.message({{from = j, to = "{room}/bob", type = "error"}})'
+            ':tag("error", {type = "cancel"}):tag("recipient-unavailable", '
+            '{xmlns = "urn:ietf:params:xml:ns:xmpp-stanzas"}):up():up() '
+            'r:handle_kickable(nil, e) return "kicked"')
+        self.assertIn("kicked", out)
+        h.wait_for(lambda: not self.knows(room, "bob"), 10, 0.05, "bob out")
+        h.wait_for(lambda: self.knows(room, "bob"), 15, 0.1, "bob joined again")
+        monitor.wait("mucRoomJoined", room)
+        monitor.stop()
+        self.assertNotIn("mucRoomLeft", monitor.text())
+        self.peer.do("say", room, "still here")
+        h.wait_for(lambda: "still here" in self.bodies(room, "bob"), 10, 0.1,
+                   "the room's messages after the rejoin")
+
+    def forget_occupant(self, room, nick):
+        out = self.prosody.shell(
+            f'>local r = hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}") '
+            f'local o = r:get_occupant_by_nick("{room}/{nick}") '
+            'for j in o:each_session() do r._jid_nick[j] = nil end '
+            'r._occupants[o.nick] = nil return "forgotten"')
+        self.assertIn("forgotten", out)
+
+    def knows(self, room, nick):
+        return "true" in self.prosody.shell(
+            f'>return hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}")'
+            f':get_occupant_by_nick("{room}/{nick}") ~= nil')
 
     def test_y_archive_catch_up(self):
         room = f"archived@{SERVICE}"

@@ -117,6 +117,24 @@ test_errors(void)
     g_assert_nonnull(strstr(lv_xmpp_muc_error_describe("conflict"), "already in use"));
 }
 
+/* A rejoin is tried again only when the room may take us later as we are. */
+static void
+test_passing_errors(void)
+{
+    static const char *const passing[] = { "remote-server-not-found", "service-unavailable",
+                                           "internal-server-error", "resource-constraint" };
+    static const char *const final[] = { "conflict",       "forbidden",
+                                         "not-authorized", "registration-required",
+                                         "item-not-found", "not-allowed",
+                                         "jid-malformed",  "undefined-condition" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(passing); i++)
+        g_assert_true(lv_xmpp_muc_error_is_passing(passing[i]));
+    for (gsize i = 0; i < G_N_ELEMENTS(final); i++)
+        g_assert_false(lv_xmpp_muc_error_is_passing(final[i]));
+    g_assert_false(lv_xmpp_muc_error_is_passing(NULL));
+}
+
 static void
 test_malformed(void)
 {
@@ -185,6 +203,7 @@ main(int argc, char **argv)
     g_test_add_func("/lv/xmpp/muc/self-presence", test_self);
     g_test_add_func("/lv/xmpp/muc/nick-change-and-removals", test_nick_change_and_removals);
     g_test_add_func("/lv/xmpp/muc/errors", test_errors);
+    g_test_add_func("/lv/xmpp/muc/passing-errors", test_passing_errors);
     g_test_add_func("/lv/xmpp/muc/malformed", test_malformed);
     g_test_add_func("/lv/xmpp/muc/build-join", test_build_join);
     int status = g_test_run();
