@@ -69,8 +69,6 @@ void lv_xmpp_muc_rejoin(LvXmppAccount *account, Room *room);
 gboolean lv_xmpp_muc_rejoin_later(LvXmppAccount *account, Room *room, const char *condition);
 /* @room took us out but may take us back: joined again after a short delay. */
 void lv_xmpp_muc_rejoin_soon(LvXmppAccount *account, Room *room);
-/* The stream resumed: the rejoins whose time came meanwhile. */
-void lv_xmpp_muc_rejoin_resumed(LvXmppAccount *account);
 /* Stops a later rejoin of @room, if one is set. */
 void lv_xmpp_muc_rejoin_cancel(Room *room);
 

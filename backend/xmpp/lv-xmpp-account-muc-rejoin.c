@@ -112,19 +112,3 @@ lv_xmpp_muc_rejoin_soon(LvXmppAccount *account, Room *room)
     g_message("%s: joining %s again in %u s", account->profile, room->jid, delay);
     schedule(account, room, delay);
 }
-
-void
-lv_xmpp_muc_rejoin_resumed(LvXmppAccount *account)
-{
-    GHashTableIter iter;
-    gpointer value = NULL;
-
-    if (account->muc == NULL)
-        return;
-    g_hash_table_iter_init(&iter, lv_xmpp_muc_state(account)->rooms);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        Room *room = value;
-        if (room->rejoin_due)
-            lv_xmpp_muc_rejoin(account, room);
-    }
-}

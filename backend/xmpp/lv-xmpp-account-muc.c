@@ -649,12 +649,12 @@ lv_xmpp_muc_session_resumed(LvXmppAccount *account)
         return;
     g_hash_table_iter_init(&iter, lv_xmpp_muc_state(account)->rooms);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        if (((Room *)value)->state == ROOM_JOINED) {
+        Room *room = value;
+        if (room->state == ROOM_JOINED)
             arm_self_ping(account);
-            break;
-        }
+        else if (room->rejoin_due) /* its time came while the stream was away */
+            lv_xmpp_muc_rejoin(account, room);
     }
-    lv_xmpp_muc_rejoin_resumed(account);
 }
 
 void

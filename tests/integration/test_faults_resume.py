@@ -8,7 +8,10 @@ the rest of the session.
 
 The proxy has to see the answers: alice's path is in clear (the proxy takes out
 the STARTTLS offer, alice's profile has allow_plaintext, SCRAM on the wire); the
-sender of the live message reaches Prosody directly, over TLS."""
+sender of the live message reaches Prosody directly, over TLS.
+
+R3 variant e: the rooms of a resumed stream stay joined and keep their self-pings
+(XEP-0410): a room that then loses us is found out and joined again."""
 import lvfaults
 import lvharness as h
 import lvproxy
@@ -45,6 +48,35 @@ class ResumeAsksAgain(lvfaults.FaultCase):
         self.assertNotIn("no blocklist", after)
         self.report("the roster answer and those after it lost with the stream: resumed, "
                     "asked again, a live message stored")
+
+
+class RoomsAfterResume(lvfaults.FaultCase):
+    prosody_options = {"hibernation": 30, "admin_shell": True}
+    config_lines = "\n[plugin muc]\nself_ping_interval = 1\n"
+
+    def knows(self, room, nick):
+        return "true" in self.prosody.shell(
+            f'>return hosts["conference.localhost"].modules.muc.get_room_from_jid("{room}")'
+            f':get_occupant_by_nick("{room}/{nick}") ~= nil')
+
+    def test_R3e_rooms_keep_their_self_pings_when_resumed(self):
+        room = "resumed@conference.localhost"
+        self.li("muc", "join", room, "-n", "alice", "-p", "alice")
+        self.proxy.cut()
+        h.wait_for(lambda: self.proxy.accepted >= 2 and self.bridge.connected(), 15, 0.02,
+                   "the stream back")
+        # Prosody drops alice's occupant without a word: only a self-ping can tell.
+        out = self.prosody.shell(
+            f'>local r = hosts["conference.localhost"].modules.muc.get_room_from_jid("{room}") '
+            f'local o = r:get_occupant_by_nick("{room}/alice") '
+            'for j in o:each_session() do r._jid_nick[j] = nil end '
+            'r._occupants[o.nick] = nil return "forgotten"')
+        self.assertIn("forgotten", out)
+        h.wait_for(lambda: self.knows(room, "alice"), 15, 0.1, "alice joined again")
+        log = self.log()
+        self.assertIn("stream resumed (XEP-0198)", log)  # not a new session's rejoin
+        self.assertNotRegex(log, r"joining \S+ again \(new session\)")
+        self.report("the stream resumed, the room lost us: self-pinged and joined again")
 
 
 if __name__ == "__main__":
