@@ -5,6 +5,7 @@ machine) and R15 the soak (both ways at 10 msg/s, a TCP cut every 5 minutes, one
 Prosody restart; RSS and descriptors of the backend measured). tools/test runs R14;
 R15 runs in suite soak (tools/test --full) for LV_SOAK_SECONDS (900 there, 3600
 for the catalogue's hour; 120 by hand)."""
+import collections
 import os
 import random
 import subprocess
@@ -146,19 +147,16 @@ class Soak(lvfaults.FaultCase):
         self.wait_reconnected(60)
         for tag, sent in segments:
             self.assert_exactly_once(tag, sent, timeout=120)
-        h.wait_for(lambda: len(self.received_out(peers, out_tag)) >= len(accepted), 120, 0.2,
-                   f"{len(accepted)} messages at bob")
+        try:
+            h.wait_for(lambda: len(self.received_out(peers, out_tag)) >= len(accepted), 120,
+                       0.2, f"{len(accepted)} messages at bob")
+        except AssertionError:
+            self.diagnose(peers, out_tag, accepted)
+            raise
         time.sleep(1)  # a late duplicate would show now
         got = self.received_out(peers, out_tag)
         if sorted(got) != sorted(accepted):
-            import collections
-            for i, peer in enumerate(peers):
-                mine = [int(b.split()[1]) for b in peer.received() if b.startswith(out_tag + " ")]
-                dups = sorted(n for n, c in collections.Counter(mine).items() if c > 1)
-                print(f"# diagnosis: peer {i}: {len(mine)} got, first {mine[:3]}, last {mine[-3:]}, "
-                      f"dups {len(dups)}: {dups[:5]}..{dups[-5:]}", flush=True)
-            print("# diagnosis: our rows by state", self.query("SELECT state, count(*) FROM history WHERE sender_bare = ? GROUP BY state", self.alice), flush=True)
-            print("\n".join("# " + l for l in self.log().splitlines() if "INFO" in l or "MESSAGE" in l or "WARN" in l), flush=True)
+            self.diagnose(peers, out_tag, accepted)
         self.assertEqual(sorted(got), sorted(accepted), "each outgoing message once at bob")
         # The same state as at the first sample (connected, idle): the same descriptors.
         h.wait_for(lambda: self.sample(pid)[1] == first[2], 30, 0.5,
@@ -180,6 +178,34 @@ class Soak(lvfaults.FaultCase):
         if os.environ.get("LV_SOAK_LOG"):  # last: it stops the backend
             with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
                 f.write(self.log())
+
+    def diagnose(self, peers, tag, accepted):
+        """What bob's peers got of the outgoing messages, which are missing and in what
+        state our rows are, and the backend's log (it stops the backend)."""
+        counts = collections.Counter()
+        for i, peer in enumerate(peers):
+            mine = [int(b.split()[1]) for b in peer.received() if b.startswith(tag + " ")]
+            counts.update(mine)
+            print(f"# diagnosis: peer {i}: {len(mine)} got, first {mine[:3]}, last {mine[-3:]}",
+                  flush=True)
+        missing = [n for n in range(len(accepted)) if counts[n] == 0]
+        dups = sorted(n for n, c in counts.items() if c > 1)
+        print(f"# diagnosis: {len(missing)} missing {missing[:20]}, {len(dups)} twice {dups[:20]}",
+              flush=True)
+        for n in missing[:5]:
+            print(f"# diagnosis: row of {tag} {n}:", self.query(
+                "SELECT h.uid, h.state, h.stanza_id, h.origin_id, h.timestamp FROM history h "
+                "JOIN history_message m ON m.history_id = h.id WHERE m.message = ?",
+                f"{tag} {n}"), flush=True)
+        print("# diagnosis: our rows by state", self.query(
+            "SELECT state, count(*) FROM history WHERE sender_bare = ? GROUP BY state",
+            self.alice), flush=True)
+        log = self.log()
+        if os.environ.get("LV_SOAK_LOG"):
+            with open(os.environ["LV_SOAK_LOG"], "w", encoding="utf-8") as f:
+                f.write(log)
+        print("\n".join("# " + line for line in log.splitlines()
+                        if "INFO" in line or "MESSAGE" in line or "WARN" in line), flush=True)
 
     def received_out(self, peers, tag):
         return [b for peer in peers for b in peer.received() if b.startswith(f"{tag} ")]
