@@ -377,6 +377,14 @@ on_join_error(LvXmppAccount *account, Room *room, const LvXmppMucPresence *prese
         g_message("%s: %s refused a change: %s", account->profile, room->jid, condition);
         return;
     }
+    /* No join of ours is on its way: not its answer. (A room that lost us, then
+     * gone, answers the unavailable presence the server sends for us as the stream
+     * ends with item-not-found: that said nothing of the rejoin to come.) */
+    if (room->rejoin_timer != NULL || room->rejoin_due) {
+        g_info("%s: %s refused something (%s) while we wait to join it again", account->profile,
+               room->jid, condition);
+        return;
+    }
     if (g_str_equal(condition, "conflict") && room->nick_retry && room->retries < NICK_RETRIES) {
         room->retries++;
         g_free(room->nick);

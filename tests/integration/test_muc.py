@@ -331,8 +331,9 @@ class Muc(h.LvTestCase):
 
     def test_lost_by_error_joined_again(self):
         """R12: the room put us out for an error reply (333, Prosody's kickable
-        errors): joined again a little later (at a server shutdown the stream may be
-        going too: then the next session does it), not forgotten."""
+        errors), then refused a presence of ours that was not a join: joined again a
+        little later (at a server shutdown the stream may be going too: then the next
+        session does it), not forgotten."""
         room = f"bouncy@{SERVICE}"
         self.peer.do("join", room, "carol")
         self.li("muc", "join", room, "-p", "bob")
@@ -344,7 +345,12 @@ class Muc(h.LvTestCase):
             f'local e = st.message({{from = j, to = "{room}/bob", type = "error"}})'
             ':tag("error", {type = "cancel"}):tag("recipient-unavailable", '
             '{xmlns = "urn:ietf:params:xml:ns:xmpp-stanzas"}):up():up() '
-            'r:handle_kickable(nil, e) return "kicked"')
+            'r:handle_kickable(nil, e) '
+            # Then what a room gone meanwhile answers to the unavailable presence the
+            # server sends for us as the stream ends: not the answer to a rejoin.
+            f'r:route_stanza(st.presence({{from = "{room}/bob", to = j, '
+            'type = "error"}):tag("error", {type = "cancel"}):tag("item-not-found", '
+            '{xmlns = "urn:ietf:params:xml:ns:xmpp-stanzas"}):up():up()) return "kicked"')
         self.assertIn("kicked", out)
         h.wait_for(lambda: not self.knows(room, "bob"), 10, 0.05, "bob out")
         h.wait_for(lambda: self.knows(room, "bob"), 15, 0.1, "bob joined again")
