@@ -90,6 +90,10 @@ class Proxy:
                         self.cut_before = None
                         start = max(data.rfind(tag, 0, at) for tag in STANZAS)
                         client.sendall(data[:max(start, 0)])
+                        # The reset a moment later: a close with unread bytes is a
+                        # TCP RST, after which the client's kernel may drop what it
+                        # had not read yet (<enabled/> just before, say).
+                        time.sleep(0.5)
                         return  # finally: both sides closed, as a reset would
                     elif self.rewrite is not None:
                         data = self.rewrite(data)

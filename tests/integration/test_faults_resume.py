@@ -40,8 +40,10 @@ class ResumeAsksAgain(lvfaults.FaultCase):
         # Delivered live only to an available resource: the presence went out.
         self.warm_up()
         log = self.log()
+        resumed = log.rfind("stream resumed (XEP-0198)")
+        self.assertGreaterEqual(resumed, 0, "no resumption; the backend said:\n" + log[-4000:])
         self.assertIn("the roster get went with the stream", log)
-        after = log[log.rindex("stream resumed (XEP-0198)"):]
+        after = log[resumed:]
         self.assertRegex(after, r"roster of \d+ items")
         self.assertRegex(after, r"\d+ entities blocked")
         self.assertNotIn("carbons not enabled", log)
