@@ -535,6 +535,23 @@ Component "upload.localhost" "http_file_share"
             raise AssertionError(f"prosodyctl shell {line!r}: {r.stdout} {r.stderr}")
         return r.stdout
 
+    def muc_forget(self, room, nick, service="conference.localhost"):
+        """The room drops @nick's occupant without a word to it (as a restarted or
+        buggy service would): only a self-ping can tell."""
+        out = self.shell(
+            f'>local r = hosts["{service}"].modules.muc.get_room_from_jid("{room}") '
+            f'local o = r:get_occupant_by_nick("{room}/{nick}") '
+            'for j in o:each_session() do r._jid_nick[j] = nil end '
+            'r._occupants[o.nick] = nil return "forgotten"')
+        if "forgotten" not in out:
+            raise AssertionError(f"{nick} not forgotten in {room}: {out}")
+
+    def muc_knows(self, room, nick, service="conference.localhost"):
+        """Whether the room has an occupant @nick."""
+        return "true" in self.shell(
+            f'>return hosts["{service}"].modules.muc.get_room_from_jid("{room}")'
+            f':get_occupant_by_nick("{room}/{nick}") ~= nil')
+
     def log_tail(self, lines=20):
         try:
             with open(os.path.join(self.dir, "prosody.log"), encoding="utf-8") as f:

@@ -291,8 +291,8 @@ class Muc(h.LvTestCase):
         monitor = h.BusMonitor(self.env)
         # Prosody drops bob's occupant without a word to him (as a restarted or buggy
         # service would): only a self-ping can tell.
-        self.forget_occupant(room, "bob")
-        h.wait_for(lambda: self.knows(room, "bob"), 10, 0.1, "bob joined again")
+        self.prosody.muc_forget(room, "bob")
+        h.wait_for(lambda: self.prosody.muc_knows(room, "bob"), 10, 0.1, "bob joined again")
         # Prosody knows him before his self-presence reaches us: the signal follows.
         monitor.wait("mucRoomJoined", room)
         monitor.stop()
@@ -318,8 +318,8 @@ class Muc(h.LvTestCase):
             'e.origin.send(st.error_reply(e.stanza, "wait", "service-unavailable", nil, '
             'e.room.jid)) return true end end, 100) return "armed"')
         self.assertIn("armed", out)
-        self.forget_occupant(room, "bob")
-        h.wait_for(lambda: self.knows(room, "bob"), 30, 0.2, "bob joined again")
+        self.prosody.muc_forget(room, "bob")
+        h.wait_for(lambda: self.prosody.muc_knows(room, "bob"), 30, 0.2, "bob joined again")
         self.assertIn("refused=2", self.prosody.shell(
             '>return "refused=" .. prosody.lv_refused'))
         monitor.wait("mucRoomJoined", room)
@@ -352,27 +352,14 @@ class Muc(h.LvTestCase):
             'type = "error"}):tag("error", {type = "cancel"}):tag("item-not-found", '
             '{xmlns = "urn:ietf:params:xml:ns:xmpp-stanzas"}):up():up()) return "kicked"')
         self.assertIn("kicked", out)
-        h.wait_for(lambda: not self.knows(room, "bob"), 10, 0.05, "bob out")
-        h.wait_for(lambda: self.knows(room, "bob"), 15, 0.1, "bob joined again")
+        h.wait_for(lambda: not self.prosody.muc_knows(room, "bob"), 10, 0.05, "bob out")
+        h.wait_for(lambda: self.prosody.muc_knows(room, "bob"), 15, 0.1, "bob joined again")
         monitor.wait("mucRoomJoined", room)
         monitor.stop()
         self.assertNotIn("mucRoomLeft", monitor.text())
         self.peer.do("say", room, "still here")
         h.wait_for(lambda: "still here" in self.bodies(room, "bob"), 10, 0.1,
                    "the room's messages after the rejoin")
-
-    def forget_occupant(self, room, nick):
-        out = self.prosody.shell(
-            f'>local r = hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}") '
-            f'local o = r:get_occupant_by_nick("{room}/{nick}") '
-            'for j in o:each_session() do r._jid_nick[j] = nil end '
-            'r._occupants[o.nick] = nil return "forgotten"')
-        self.assertIn("forgotten", out)
-
-    def knows(self, room, nick):
-        return "true" in self.prosody.shell(
-            f'>return hosts["{SERVICE}"].modules.muc.get_room_from_jid("{room}")'
-            f':get_occupant_by_nick("{room}/{nick}") ~= nil')
 
     def test_y_archive_catch_up(self):
         room = f"archived@{SERVICE}"
