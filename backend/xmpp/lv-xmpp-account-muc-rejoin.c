@@ -36,14 +36,21 @@ lv_xmpp_muc_rejoin_cancel(Room *room)
     g_clear_pointer(&room->rejoin_timer, g_source_unref);
 }
 
+/* Out of the room as we see it, until the join to come answers. */
+static void
+set_out(Room *room)
+{
+    room->state = ROOM_JOINING;
+    g_hash_table_remove_all(room->occupants);
+}
+
 void
 lv_xmpp_muc_rejoin(LvXmppAccount *account, Room *room)
 {
     lv_xmpp_muc_rejoin_cancel(room);
     room->rejoin_due = FALSE;
-    room->state = ROOM_JOINING;
     room->retries = 0;
-    g_hash_table_remove_all(room->occupants);
+    set_out(room);
     lv_xmpp_muc_send_join(account, room);
 }
 
@@ -107,8 +114,7 @@ lv_xmpp_muc_rejoin_soon(LvXmppAccount *account, Room *room)
 {
     guint delay = next_delay(room);
 
-    room->state = ROOM_JOINING;
-    g_hash_table_remove_all(room->occupants);
+    set_out(room);
     g_message("%s: joining %s again in %u s", account->profile, room->jid, delay);
     schedule(account, room, delay);
 }

@@ -316,13 +316,14 @@ lv_xmpp_muc_error_is_passing(const char *condition)
     /* The room or its service is not there or not able for now (restarting, full,
      * overloaded); the refusals of us or our nick are not in this list. */
     static const char *const passing[] = {
-        "remote-server-not-found", "remote-server-timeout", "service-unavailable",
-        "internal-server-error",   "resource-constraint",   "recipient-unavailable",
+        "remote-server-not-found",
+        "remote-server-timeout",
+        "service-unavailable",
+        "internal-server-error",
+        "resource-constraint",
+        "recipient-unavailable",
+        NULL,
     };
 
-    for (gsize i = 0; condition != NULL && i < G_N_ELEMENTS(passing); i++) {
-        if (g_str_equal(condition, passing[i]))
-            return TRUE;
-    }
-    return FALSE;
+    return condition != NULL && g_strv_contains(passing, condition);
 }
